@@ -1,0 +1,213 @@
+"""Result models: what gsd saw. Every renderer (terminal, markdown, JSON, JUnit) reads these.
+
+Statuses are enums. Nothing here is text for a person yet; reports turn it into text.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from planner.errors import Diagnostic
+
+# ---------------------------------------------------------------------------------------------
+# Commands (DESIGN section 3)
+
+
+class CommandStatus(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    ERROR = "error"  # could not run: exit 126/127, a broken plan rather than failing code
+    SKIPPED = "skipped"  # --resume, --dry-run, or not reached
+    INTERRUPTED = "interrupted"
+
+
+class ExpectationStatus(StrEnum):
+    MET = "met"
+    UNMET = "unmet"
+    UNCHECKED = "unchecked"  # not a recognisable form: shown, never counted as passed
+
+
+class ExpectationResult(BaseModel):
+    text: str
+    status: ExpectationStatus
+    detail: str | None = None
+
+
+class TestCounts(BaseModel):
+    __test__ = False  # not a pytest class
+
+    runner: str  # pytest | unittest | jest | vitest | go | cargo
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.errors + self.skipped
+
+
+class CommandResult(BaseModel):
+    command: str  # as written in the plan
+    run_command: str  # after path mapping: what actually ran
+    cwd: str
+    status: CommandStatus
+    exit_code: int | None = None  # None when killed or never started
+    signal: int | None = None
+    duration: float = 0.0  # seconds
+    started_at: str | None = None  # ISO 8601 UTC
+    output_head: str = ""  # stdout+stderr interleaved, decoded with replacement
+    output_tail: str = ""
+    output_bytes: int = 0  # total bytes produced
+    omitted_bytes: int = 0  # bytes between head and tail that were counted, not kept
+    fail_lines: list[str] = Field(default_factory=list)  # output lines starting with FAIL
+    expectations: list[ExpectationResult] = Field(default_factory=list)
+    test_counts: TestCounts | None = None
+    reason: str | None = None  # one line: why this verdict
+
+    @property
+    def output(self) -> str:
+        if not self.output_tail:
+            return self.output_head
+        gap = f"\n... [{self.omitted_bytes} bytes omitted] ...\n" if self.omitted_bytes else ""
+        return self.output_head + gap + self.output_tail
+
+
+# ---------------------------------------------------------------------------------------------
+# Must-have checks (DESIGN section 5)
+
+
+class Evidence(BaseModel):
+    file: str | None = None  # project-relative
+    line: int | None = None
+    text: str = ""
+
+    def format(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}: {self.text}"
+        if self.file:
+            return f"{self.file}: {self.text}"
+        return self.text
+
+
+class MarkerHit(BaseModel):
+    file: str
+    line: int
+    marker: str  # TODO | FIXME | TBD | XXX | NotImplementedError | placeholder
+    text: str
+    severity: str = "warning"  # warning | blocker
+
+
+class ArtifactStatus(StrEnum):
+    VERIFIED = "VERIFIED"
+    MISSING = "MISSING"
+    STUB = "STUB"
+    FAILED = "FAILED"
+
+
+class LinkStatus(StrEnum):
+    WIRED = "WIRED"
+    PARTIAL = "PARTIAL"
+    NOT_WIRED = "NOT_WIRED"
+    UNRESOLVED = "UNRESOLVED"
+
+
+class TruthStatus(StrEnum):
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+    PARTIAL = "PARTIAL"
+    UNCERTAIN = "UNCERTAIN"
+
+
+class TruthSource(StrEnum):
+    OVERRIDE = "override"
+    COMMAND = "command"  # the truth's own verify:
+    TASK = "task"  # a task whose done criteria / expectations state it, via the ledger
+    ARTIFACT = "artifact"
+    LINK = "link"
+    AGENT = "agent"  # judged by --agent: never "verified by a check"
+    NONE = "none"
+
+
+class ArtifactResult(BaseModel):
+    path: str
+    provides: str | None = None
+    status: ArtifactStatus
+    reason: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    markers: list[MarkerHit] = Field(default_factory=list)
+    lines: int | None = None
+
+
+class LinkResult(BaseModel):
+    from_: str
+    to: str
+    via: str | None = None
+    pattern: str | None = None
+    status: LinkStatus
+    reason: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @property
+    def identity(self) -> str:
+        return f"{self.from_} -> {self.to}"
+
+
+class TruthResult(BaseModel):
+    text: str
+    status: TruthStatus
+    source: TruthSource = TruthSource.NONE
+    reason: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    judged: bool = False  # True when the status came from --agent
+
+
+class HumanCheck(BaseModel):
+    test: str
+    expected: str | None = None
+    why_human: str | None = None
+    plan: str | None = None
+
+
+class PlanCheckResult(BaseModel):
+    """Must-have results for one plan."""
+
+    plan_id: str  # "26-04"
+    path: str
+    truths: list[TruthResult] = Field(default_factory=list)
+    artifacts: list[ArtifactResult] = Field(default_factory=list)
+    links: list[LinkResult] = Field(default_factory=list)
+    commands: list[CommandResult] = Field(default_factory=list)  # <verification> + truth commands
+    human: list[HumanCheck] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    prose_must_haves: list[str] = Field(default_factory=list)  # not checkable, listed for a person
+
+    @property
+    def checkable(self) -> int:
+        return len(self.truths) + len(self.artifacts) + len(self.links) + len(self.commands)
+
+
+# ---------------------------------------------------------------------------------------------
+# The run ledger (DESIGN section 3): one JSON line per command run, under .planning/.gsd/
+
+
+class LedgerEntry(BaseModel):
+    run_id: str  # one per `gsd execute`/`gsd verify` invocation
+    plan: str  # plan id, "26-04"
+    phase: str | None = None
+    task: int | None = None  # 1-based task index; None for plan-level commands
+    kind: str = "verify"  # verify (a task's verify command) | verification | truth | agent
+    command: str
+    run_command: str | None = None
+    status: CommandStatus
+    exit_code: int | None = None
+    duration: float = 0.0
+    started_at: str | None = None
+    output_head: str = ""
+    output_tail: str = ""
+    test_counts: TestCounts | None = None
+    git_head: str | None = None
+    git_dirty: bool | None = None
