@@ -211,3 +211,83 @@ class LedgerEntry(BaseModel):
     test_counts: TestCounts | None = None
     git_head: str | None = None
     git_dirty: bool | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution (DESIGN section 4)
+
+
+class TaskStatus(StrEnum):
+    PASSED = "passed"  # every verify command passed
+    FAILED = "failed"  # a verify command failed, timed out or errored
+    NO_VERIFY = "no_verify"  # nothing to run: never counted as passed
+    SKIPPED = "skipped"  # --resume: passed in the latest run
+    NOT_RUN = "not_run"  # the run stopped before this task
+    AWAITING_HUMAN = "awaiting_human"  # checkpoint task, not approved
+    APPROVED = "approved"  # checkpoint task approved with --yes or at the prompt
+    INTERRUPTED = "interrupted"
+
+
+class AgentRun(BaseModel):
+    """One call of the agent command for one attempt at a task. Its claims are never evidence."""
+
+    command: str
+    attempt: int
+    status: CommandStatus
+    exit_code: int | None = None
+    duration: float = 0.0
+    output_head: str = ""
+    output_tail: str = ""
+
+
+class TaskRun(BaseModel):
+    index: int
+    name: str
+    type: str = "auto"
+    status: TaskStatus
+    commands: list[CommandResult] = Field(default_factory=list)
+    agent_runs: list[AgentRun] = Field(default_factory=list)
+    attempts: int = 0
+    duration: float = 0.0
+    reason: str = ""
+    human_check: str | None = None  # what a person must check (checkpoint tasks)
+
+
+class PlanRunStatus(StrEnum):
+    COMPLETE = "complete"  # every task passed and no must-have failed
+    PARTIAL = "partial"  # some passed, some failed
+    FAILED = "failed"  # nothing passed, or the run could not proceed
+    AWAITING_HUMAN = "awaiting_human"  # stopped at a checkpoint (exit 4)
+    INTERRUPTED = "interrupted"  # Ctrl-C (exit 130): the SUMMARY is left as it was
+    NOTHING_TO_CHECK = "nothing_to_check"  # no verify command and no checkable must-have (exit 5)
+
+
+class CommitRef(BaseModel):
+    hash: str
+    short: str
+    type: str | None = None
+    subject: str = ""
+
+
+class PlanRun(BaseModel):
+    plan_id: str
+    path: str
+    phase: str | None = None
+    run_id: str
+    started_at: str
+    completed_at: str | None = None
+    duration: float = 0.0
+    status: PlanRunStatus
+    tasks: list[TaskRun] = Field(default_factory=list)
+    checks: PlanCheckResult | None = None
+    tests_before: TestCounts | None = None  # from the previous run in the ledger
+    tests_after: TestCounts | None = None  # summed over this run's commands
+    commits: list[CommitRef] = Field(default_factory=list)
+    summary_path: str | None = None
+    summary_written: bool = False
+    dry_run: bool = False
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    @property
+    def tasks_passed(self) -> int:
+        return sum(t.status in (TaskStatus.PASSED, TaskStatus.SKIPPED, TaskStatus.APPROVED) for t in self.tasks)

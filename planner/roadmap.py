@@ -1,0 +1,148 @@
+"""ROADMAP.md: which phases a project plans, their names and goals, and which it marks complete.
+
+Read with a real markdown parser (markdown-it-py), so a `### Phase 9` inside a code fence or an
+HTML comment is not a phase. Three places declare phases in real roadmaps, often all at once:
+checklist items (`- [x] **Phase 26: CI/CD Fixes** - ...`), headings (`### Phase 26: CI/CD Fixes`
+followed by `**Goal**: ...`) and progress tables (`| 26. CI/CD Fixes | 3/3 | Complete | ... |`).
+They are merged by phase key; a phase is marked complete by a checked item or a table row whose
+status says complete.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_PHASE_RE = re.compile(
+    r"^\s*(?:\[(?P<box>[ xX])\]\s*)?(?:\*\*|__)?\s*Phase\s+"
+    r"(?P<num>[A-Za-z]*\d[\w.]*?(?:-\d[\w.]*?)?)\.?(?=[\s:*_]|$)"
+    r"(?:\s*:\s*(?P<name>.+?))?\s*(?:\*\*|__|\s[-—–]\s|\s\(|\s\[|$)",
+)
+_RANGE_RE = re.compile(r"^(\d+)-(\d+)$")
+_TABLE_ROW_RE = re.compile(
+    r"^\s*(?:Phase\s+)?(?P<num>[A-Za-z]*\d[\w.]*?(?:-\d[\w.]*?)?)\.?(?::|\s|$)\s*(?P<name>.*)$"
+)
+_GOAL_RE = re.compile(r"^\*\*Goal\*\*:?\s*:?\s*(?P<goal>.+)$|^\*\*Goal:\*\*\s*(?P<goal2>.+)$", re.I)
+_COMPLETE_WORDS = ("complete", "completed", "done", "shipped", "✅", "✓")
+
+
+def phase_key(number: str) -> str:
+    """Normalise a phase number for comparison: `02.1` and `2.1` are the same phase, `2` is not `21`."""
+    parts = re.split(r"([.])", number.strip())
+    out = []
+    for part in parts:
+        m = re.fullmatch(r"0*(\d+)([A-Za-z]*)", part)
+        out.append(f"{int(m.group(1))}{m.group(2).upper()}" if m else part)
+    return "".join(out)
+
+
+@dataclass
+class RoadmapPhase:
+    number: str
+    name: str | None = None
+    goal: str | None = None
+    complete: bool = False
+    line: int | None = None  # 1-based line of the first declaration
+
+    @property
+    def key(self) -> str:
+        return phase_key(self.number)
+
+
+@dataclass
+class Roadmap:
+    path: Path | None
+    phases: list[RoadmapPhase] = field(default_factory=list)
+
+    def get(self, number: str) -> RoadmapPhase | None:
+        key = phase_key(number)
+        return next((p for p in self.phases if p.key == key), None)
+
+    def completed(self) -> list[RoadmapPhase]:
+        return [p for p in self.phases if p.complete]
+
+
+def parse_roadmap(text: str, path: Path | None = None) -> Roadmap:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    found: dict[str, RoadmapPhase] = {}
+    order: list[str] = []
+
+    def note(number: str, name: str | None, line: int | None, complete: bool | None) -> RoadmapPhase:
+        rng = _RANGE_RE.match(number)
+        if rng and complete:  # "Phase 1-11" summarises an archived milestone: mark each phase
+            for n in range(int(rng.group(1)), int(rng.group(2)) + 1):
+                note(str(n), None, line, True)
+        key = phase_key(number)
+        if key not in found:
+            found[key] = RoadmapPhase(number=number, line=line)
+            order.append(key)
+        phase = found[key]
+        name = (name or "").strip().rstrip("*_").strip()
+        if name and not phase.name:
+            phase.name = name
+        if complete:
+            phase.complete = True
+        return phase
+
+    current: RoadmapPhase | None = None
+    in_row = False
+    row_cells: list[str] = []
+    row_line: int | None = None
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            inline = tokens[i + 1]
+            m = _PHASE_RE.match(inline.content)
+            line = inline.map[0] + 1 if inline.map else None
+            current = note(m.group("num"), m.group("name"), line, _says_complete(inline.content)) if m else None
+        elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
+            first = tok.content.splitlines()[0] if tok.content else ""
+            m = _PHASE_RE.match(first)
+            in_item = i >= 2 and tokens[i - 2].type == "list_item_open"
+            if m and in_item and m.group("box") is not None:
+                line = tok.map[0] + 1 if tok.map else None
+                note(m.group("num"), m.group("name"), line, m.group("box") in "xX")
+            elif current is not None and current.goal is None:
+                for content_line in tok.content.splitlines():
+                    g = _GOAL_RE.match(content_line.strip())
+                    if g:
+                        current.goal = (g.group("goal") or g.group("goal2") or "").strip()
+                        break
+        elif tok.type == "tr_open":
+            in_row, row_cells, row_line = True, [], (tok.map[0] + 1 if tok.map else None)
+        elif tok.type == "inline" and in_row:
+            row_cells.append(tok.content.strip())
+        elif tok.type == "tr_close":
+            in_row = False
+            _table_row(row_cells, row_line, note)
+    return Roadmap(path=path, phases=[found[k] for k in order])
+
+
+def _says_complete(text: str) -> bool:
+    low = text.lower()
+    return "✅" in text or "(complete)" in low or "(completed" in low
+
+
+def _table_row(cells: list[str], line: int | None, note: Any) -> None:
+    if len(cells) < 2:
+        return
+    m = _TABLE_ROW_RE.match(cells[0].replace("*", ""))
+    if not m or not re.search(r"\d", m.group("num")):
+        return
+    status = " ".join(cells[1:]).lower()
+    complete = any(w in status for w in _COMPLETE_WORDS) and "not started" not in status
+    # A table row only marks completion; it names phases too, but names from items/headings win.
+    note(m.group("num"), m.group("name") or None, line, complete)
+
+
+def load_roadmap(planning_dir: Path) -> Roadmap:
+    """The project's roadmap, or an empty one when there is no ROADMAP.md (not an error)."""
+    path = planning_dir / "ROADMAP.md"
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    except (FileNotFoundError, IsADirectoryError):
+        return Roadmap(path=None)
+    return parse_roadmap(text, path)
