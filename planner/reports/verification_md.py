@@ -1,0 +1,368 @@
+"""VERIFICATION.md: render a PhaseVerification (frontmatter by yaml.safe_dump, body by template) and
+write it so that a re-run with unchanged results leaves the file byte-identical.
+
+Unchanged means: the same statuses, evidence, counts, gaps and human items. Three things change on
+every run without changing a result: the `verified:` time, command durations and output excerpts
+(pytest prints its own timing). So a write first re-renders with the file's own `verified:` time;
+if that is the file, nothing is written. Otherwise the file's last line, a results digest
+(`<!-- gsd:results sha256=R file=F -->`: R over the results without the volatile fields, F over the
+file text above the line), decides: same R and an unedited file (F matches) -> left untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import GsdError
+from planner.fsutil import atomic_write_text
+from planner.reports.phase import (
+    PhaseVerification,
+    VerificationStatus,
+    is_judged,
+)
+from planner.reports.templates import md_truncate, template_text
+from planner.results import (
+    ArtifactResult,
+    ArtifactStatus,
+    CommandResult,
+    CommandStatus,
+    Evidence,
+    ExpectationStatus,
+    LinkResult,
+    LinkStatus,
+    TruthResult,
+    TruthSource,
+    TruthStatus,
+)
+
+CODES = {"GSD720": "cannot write the report file"}
+
+TEMPLATE = "VERIFICATION.md.j2"
+_VOLATILE_COMMAND_KEYS = {
+    "duration",
+    "started_at",
+    "output_head",
+    "output_tail",
+    "output_bytes",
+    "omitted_bytes",
+}
+_MARKER = re.compile(
+    r"\n<!-- gsd:results sha256=(?P<r>[0-9a-f]{16}) file=(?P<f>[0-9a-f]{16}) -->\n\Z"
+)
+_VERIFIED_LINE = re.compile(r"^verified:[ \t]*(?P<v>.*?)[ \t]*$", re.M)
+
+# Symbols (seed 000). A judged status is never shown as VERIFIED.
+_TRUTH = {
+    TruthStatus.PASSED: "✓ VERIFIED",
+    TruthStatus.FAILED: "✗ FAILED",
+    TruthStatus.PARTIAL: "⚠️ PARTIAL",
+    TruthStatus.UNCERTAIN: "? UNCERTAIN",
+}
+_ARTIFACT = {
+    ArtifactStatus.VERIFIED: "✓ VERIFIED",
+    ArtifactStatus.MISSING: "✗ MISSING",
+    ArtifactStatus.STUB: "⚠️ STUB",
+    ArtifactStatus.FAILED: "✗ FAILED",
+}
+_LINK = {
+    LinkStatus.WIRED: "✓ WIRED",
+    LinkStatus.PARTIAL: "⚠️ PARTIAL",
+    LinkStatus.NOT_WIRED: "✗ NOT_WIRED",
+    LinkStatus.UNRESOLVED: "✗ UNRESOLVED",
+}
+_COMMAND = {
+    CommandStatus.PASSED: "✓ passed",
+    CommandStatus.FAILED: "✗ failed",
+    CommandStatus.TIMED_OUT: "✗ timed out",
+    CommandStatus.ERROR: "✗ error (could not run)",
+    CommandStatus.SKIPPED: "– skipped",
+    CommandStatus.INTERRUPTED: "✗ interrupted",
+}
+_SEVERITY = {"blocker": "🛑 Blocker", "warning": "⚠️ Warning"}
+_IMPACT = {
+    "blocker": "Stub: the artifact is not substantive",
+    "warning": "Debt marker left in the code",
+}
+
+
+def truth_status_label(t: TruthResult) -> str:
+    if is_judged(t):
+        return (
+            "⚖️ JUDGED PASS (agent, unconfirmed)"
+            if t.status is TruthStatus.PASSED
+            else f"{_TRUTH[t.status]} (judged by agent)"
+        )
+    if t.status is TruthStatus.PASSED and t.source is TruthSource.OVERRIDE:
+        return "✓ PASSED (override)"
+    return _TRUTH[t.status]
+
+
+def _details(
+    reason: str, evidence: list[Evidence], extra: list[str] | None = None, limit: int = 3
+) -> str:
+    parts = [reason] if reason else []
+    parts += extra or []
+    parts += [md_truncate(ev.format()) for ev in evidence[:limit]]
+    if len(evidence) > limit:
+        parts.append(f"(+{len(evidence) - limit} more)")
+    return "\n".join(parts) or "—"
+
+
+def _artifact_row(a: ArtifactResult) -> dict[str, str]:
+    extra = [f"{a.lines} lines"] if a.lines is not None else []
+    if a.markers:
+        extra.append(
+            f"{len(a.markers)} marker(s): "
+            + ", ".join(f"{m.marker} at {m.line}" for m in a.markers[:5])
+        )
+    return {
+        "path": a.path,
+        "expected": a.provides or "exists",
+        "status": _ARTIFACT[a.status],
+        "details": _details(a.reason, a.evidence, extra),
+    }
+
+
+def _link_row(lk: LinkResult) -> dict[str, str]:
+    via = lk.via or (f"pattern `{lk.pattern}`" if lk.pattern else "reference")
+    return {
+        "from": lk.from_,
+        "to": lk.to,
+        "via": via,
+        "status": _LINK[lk.status],
+        "details": _details(lk.reason, lk.evidence),
+    }
+
+
+def _last_line(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+def command_output_summary(c: CommandResult) -> str:
+    parts: list[str] = []
+    if c.test_counts:
+        tc = c.test_counts
+        parts.append(
+            f"{tc.runner}: {tc.passed} passed, {tc.failed} failed, {tc.errors} errors, {tc.skipped} skipped"
+        )
+    for e in c.expectations:
+        parts.append(f"expected {e.text!r}: {e.status.value}")
+    if c.status is not CommandStatus.PASSED and c.status is not CommandStatus.SKIPPED:
+        if c.reason:
+            parts.append(c.reason)
+        tail = c.fail_lines[:2] or [_last_line(c.output_tail or c.output_head)]
+        parts += [md_truncate(x, 160) for x in tail if x]
+    return "\n".join(parts) or "—"
+
+
+def _command_row(c: CommandResult, plan: str) -> dict[str, str]:
+    exit_ = (
+        str(c.exit_code) if c.exit_code is not None else (f"signal {c.signal}" if c.signal else "—")
+    )
+    verdict = _COMMAND[c.status]
+    if c.status is CommandStatus.PASSED and any(
+        e.status is ExpectationStatus.UNMET for e in c.expectations
+    ):
+        verdict = "✗ failed (expectation unmet)"
+    return {
+        "command": c.command,
+        "plan": plan,
+        "verdict": verdict,
+        "exit": exit_,
+        "duration": f"{c.duration:.1f}s",
+        "output": command_output_summary(c),
+    }
+
+
+def _re_verification_line(pv: PhaseVerification) -> str:
+    rv = pv.re_verification
+    if rv is None:
+        return "No — initial verification"
+    score = f" ({rv.previous_score})" if rv.previous_score else ""
+    closed, remaining, regressed = len(rv.gaps_closed), len(rv.gaps_remaining), len(rv.regressions)
+    return (
+        f"Yes — previous status {rv.previous_status}{score}; {closed} gap{'' if closed == 1 else 's'} "
+        f"closed, {remaining} remaining, {regressed} regression{'' if regressed == 1 else 's'}"
+    )
+
+
+def frontmatter_data(pv: PhaseVerification) -> dict[str, Any]:
+    fm: dict[str, Any] = {
+        "phase": pv.phase,
+        "verified": pv.verified_at,
+        "status": pv.status.value,
+        "score": pv.score.text(),
+    }
+    if pv.re_verification is not None:
+        r = pv.re_verification
+        rv: dict[str, Any] = {
+            "previous_status": r.previous_status,
+            "previous_score": r.previous_score,
+            "gaps_closed": r.gaps_closed,
+            "gaps_remaining": r.gaps_remaining,
+            "regressions": r.regressions,
+        }
+        if r.gaps_dropped:
+            rv["gaps_dropped"] = r.gaps_dropped
+        fm["re_verification"] = rv
+    # Explicit keys (DESIGN section 1), not model dumps: fields added to the shared models for the
+    # loader (line numbers, titles) must not leak into the file.
+    fm["overrides"] = [
+        {
+            k: v
+            for k, v in (
+                ("must_have", o.must_have),
+                ("reason", o.reason),
+                ("accepted_by", o.accepted_by),
+                ("accepted_at", o.accepted_at),
+            )
+            if v is not None
+        }
+        for o in pv.overrides
+    ]
+    fm["gaps"] = [
+        {
+            "truth": g.truth,
+            "status": g.status,
+            "reason": g.reason,
+            "artifacts": [
+                {"path": a.path, "issue": a.issue} if a.issue is not None else {"path": a.path}
+                for a in g.artifacts
+            ],
+            "missing": g.missing,
+        }
+        for g in pv.gaps
+    ]
+    fm["human_verification"] = [
+        {"test": h.test, "expected": h.expected, "why_human": h.why_human}
+        for h in pv.human_verification
+    ]
+    return fm
+
+
+def frontmatter_yaml(pv: PhaseVerification) -> str:
+    # The pure-Python SafeDumper on purpose: libyaml's emitter escapes emoji ("\U0001F6D1") and is
+    # not on every install, so the same results would give different bytes on different machines.
+    return yaml.safe_dump(
+        frontmatter_data(pv),
+        sort_keys=False,
+        allow_unicode=True,
+        width=1_000_000,
+        default_flow_style=False,
+    )
+
+
+def _context(pv: PhaseVerification) -> dict[str, Any]:
+    truths = [(p.plan_id, t) for p in pv.plans for t in p.truths]
+    s = pv.score
+    return {
+        "frontmatter": frontmatter_yaml(pv),
+        "pv": pv,
+        "title": f"Phase {pv.phase_number}: {pv.phase_name} Verification Report",
+        "goal": pv.goal or "_(not given: no goal for this phase in ROADMAP.md)_",
+        "re_verification_line": _re_verification_line(pv),
+        "truths": [
+            {
+                "n": i,
+                "text": t.text,
+                "status": truth_status_label(t),
+                "evidence": _details(t.reason, t.evidence),
+            }
+            for i, (_, t) in enumerate(truths, 1)
+        ],
+        "score_line": (
+            f"{s.text()} ({s.percent()}) — truths {s.truths.text()}, artifacts "
+            f"{s.artifacts.text()}, key links {s.links.text()}; commands {s.commands.text()} passed"
+            + (f"; {s.judged} truths judged by an agent, not counted" if s.judged else "")
+        ),
+        "artifacts": [_artifact_row(a) for p in pv.plans for a in p.artifacts],
+        "links": [_link_row(lk) for p in pv.plans for lk in p.links],
+        "commands": [_command_row(c, p.plan_id) for p in pv.plans for c in p.commands],
+        "anti_patterns": [
+            {
+                "file": m.file,
+                "line": m.line,
+                "pattern": f"{m.marker}: {m.text.strip()}",
+                "severity": _SEVERITY.get(m.severity, m.severity),
+                "impact": _IMPACT.get(m.severity, ""),
+            }
+            for m in pv.anti_patterns
+        ],
+        "human": [
+            {
+                "n": i,
+                "title": h.title or md_truncate(h.test.splitlines()[0] if h.test else "", 80),
+                "item": h,
+            }
+            for i, h in enumerate(pv.human_verification, 1)
+        ],
+        "plans_checked": ", ".join(f"{p.plan_id} ({p.path})" for p in pv.plans) or "none",
+        "is_nothing": pv.status is VerificationStatus.NOTHING_TO_CHECK,
+        "notes": [f for f in pv.completeness if not f.blocking],
+        "diagnostics": [d.format() for p in pv.plans for d in p.diagnostics]
+        + [d.format() for d in pv.diagnostics],
+    }
+
+
+def results_digest(pv: PhaseVerification) -> str:
+    """Digest of the results without the fields that change on every run (see module doc)."""
+    data = pv.model_dump(mode="json", exclude={"verified_at"})
+    for plan in data["plans"]:
+        for cmd in plan["commands"]:
+            for key in _VOLATILE_COMMAND_KEYS:
+                cmd.pop(key, None)
+    data["_template"] = template_text(TEMPLATE)
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _file_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def render_verification(pv: PhaseVerification) -> str:
+    from planner.reports.templates import render_template
+
+    text = render_template(TEMPLATE, **_context(pv))
+    return f"{text}\n<!-- gsd:results sha256={results_digest(pv)} file={_file_digest(text)} -->\n"
+
+
+def previous_verified(text: str) -> str | None:
+    """The `verified:` value of a report's frontmatter, as written (quotes removed)."""
+    if not text.startswith("---"):
+        return None
+    end = text.find("\n---", 3)
+    m = _VERIFIED_LINE.search(text, 0, end if end != -1 else len(text))
+    return m["v"].strip("'\"") if m and m["v"] else None
+
+
+def unchanged(old: str, pv: PhaseVerification) -> bool:
+    """True when `old` already records these results (so the file must not be touched)."""
+    stamp = previous_verified(old)
+    if stamp and render_verification(pv.model_copy(update={"verified_at": stamp})) == old:
+        return True
+    m = _MARKER.search(old)
+    return bool(m and m["r"] == results_digest(pv) and m["f"] == _file_digest(old[: m.start()]))
+
+
+def write_verification(path: Path, pv: PhaseVerification) -> bool:
+    """Write the report atomically; False (file untouched) when the results did not change."""
+    path = Path(path)
+    try:
+        if path.is_file() and unchanged(path.read_text(encoding="utf-8", errors="replace"), pv):
+            return False
+        return atomic_write_text(path, render_verification(pv))
+    except OSError as exc:
+        raise GsdError(
+            f"{CODES['GSD720']}: {exc.strerror or exc}",
+            code="GSD720",
+            file=str(path),
+            hint="check that the phase folder exists and is writable",
+        ) from exc
