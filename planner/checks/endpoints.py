@@ -1,0 +1,192 @@
+"""The two ends of a key link: a file, a folder, or a symbol in a file.
+
+Accepted spellings: a path (`src/app.py`, a folder, an import path without extension such as
+`src/lib/api`, the TypeScript alias `@/lib/api`, `./x` / `../x` relative to the link's source),
+`path::symbol`, `path symbol()` (a path followed by a name), a dotted module
+(`core.database.Base`), a bare file name found in the tree (`conftest.py`), or a bare symbol
+(`test_atom_learning_progression`, `AtomMetaAgent._record_execution`) found by the symbol index,
+the plan's own files first. Anything else is Unresolved with the reason; paths leaving the project
+raise PathRefused.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import regex
+
+from planner.checks.decls import Symbol
+from planner.checks.paths import PathRefused, clean_spec, project_rel, resolve_inside
+
+if TYPE_CHECKING:
+    from planner.checks.engine import CheckContext
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_PATH_EXTS = frozenset(
+    _words(
+        "py pyi ts tsx js jsx mjs cjs go rs kt kts swift dart java rb php cs c h cc cpp hpp m md "
+        "txt json yaml yml toml ini cfg env lock xml html css scss sass less vue svelte sql sq sh "
+        "bash zsh ps1 graphql gql proto gradle csv tsv"
+    )
+)
+_IMPORT_SUFFIXES = (
+    ".ts",
+    ".tsx",
+    ".js",
+    ".jsx",
+    ".mjs",
+    ".py",
+    ".go",
+    ".rs",
+    ".kt",
+    ".swift",
+    ".dart",
+    "/index.ts",
+    "/index.tsx",
+    "/index.js",
+    "/__init__.py",
+)
+_NAME = regex.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+
+
+class Unresolved(Exception):
+    pass
+
+
+@dataclass
+class Endpoint:
+    file: str  # project-relative file or directory
+    is_dir: bool = False
+    symbol: Symbol | None = None
+
+    @property
+    def label(self) -> str:
+        if self.symbol is not None:
+            sym = self.symbol
+            return f"{self.file}::{sym.qualname} (lines {sym.start_line}-{sym.end_line})"
+        return self.file + ("/" if self.is_dir else "")
+
+
+def _looks_like_path(text: str) -> bool:
+    if "/" in text or "\\" in text:
+        return True
+    dot = text.rfind(".")
+    return dot > 0 and text[dot + 1 :].lower() in _PATH_EXTS
+
+
+def _strip_call(text: str) -> str:
+    return text[:-2] if text.endswith("()") else text
+
+
+class _Resolver:
+    def __init__(self, ctx: CheckContext, hints: list[str], base: str | None = None) -> None:
+        self.ctx, self.hints = ctx, hints
+        self.base = base  # folder of the link's source: `./x` and `../x` in `to` start there
+
+    def file_endpoint(self, spec: str) -> Endpoint:
+        """A file or folder; an import-style path without extension gets the usual ones tried."""
+        if spec.startswith("@/"):
+            # A TypeScript path alias: `@/lib/x` is src/lib/x (or lib/x) in most setups.
+            for base in ("src/", ""):
+                try:
+                    return self.file_endpoint(base + spec[2:])
+                except Unresolved:
+                    continue
+            raise Unresolved("no such file (tried the @/ alias as src/ and the project root)")
+        real = resolve_inside(self.ctx.root, spec)  # PathRefused propagates
+        if real.is_dir():
+            return Endpoint(project_rel(self.ctx.root, real), is_dir=True)
+        if real.is_file():
+            return Endpoint(project_rel(self.ctx.root, real))
+        if "." not in spec.rsplit("/", 1)[-1]:
+            for suffix in _IMPORT_SUFFIXES:
+                candidate = spec.rstrip("/") + suffix
+                try:
+                    found = resolve_inside(self.ctx.root, candidate)
+                except PathRefused:
+                    continue
+                if found.is_file():
+                    return Endpoint(project_rel(self.ctx.root, found))
+        raise Unresolved("no such file")
+
+    def symbol_in(self, ep: Endpoint, name: str) -> Endpoint:
+        found = self.ctx.symbols.lookup_in_file(ep.file, name)
+        if not found:
+            raise Unresolved(f"no symbol {name!r} in {ep.file}")
+        return Endpoint(ep.file, symbol=found[0])
+
+    def resolve(self, raw: str) -> Endpoint:
+        written = raw.strip().strip("`'\"")
+        if self.base is not None and written.startswith(("./", "../")):
+            return self.file_endpoint(os.path.normpath(os.path.join(self.base, written)))
+        spec = _strip_call(clean_spec(raw))
+        if not spec:
+            raise Unresolved("empty")
+        if "::" in spec:
+            left, right = spec.split("::", 1)
+            if _looks_like_path(left):
+                return self.symbol_in(self.file_endpoint(left), _strip_call(right.strip()))
+            spec = spec.replace("::", ".")  # a Rust/C++ path: read it as a dotted name
+        if " " in spec:
+            head, rest = spec.split(None, 1)
+            if _looks_like_path(head):
+                ep = self.file_endpoint(head)
+                name = _strip_call(rest.strip())
+                if _NAME.fullmatch(name) and not ep.is_dir:
+                    found = self.ctx.symbols.lookup_in_file(ep.file, name)
+                    if found:
+                        return Endpoint(ep.file, symbol=found[0])
+                return ep  # the rest is a description: the file is the end
+            raise Unresolved(f"{raw!r} is not a path, module or symbol name")
+        if _looks_like_path(spec):
+            if "/" in spec or "\\" in spec or self.ctx.symbols.is_file(spec):
+                return self.file_endpoint(spec)
+            return self.by_basename(spec)
+        if not _NAME.fullmatch(spec):
+            raise Unresolved(f"{raw!r} is not a path, module or symbol name")
+        return self.by_name(spec)
+
+    def by_basename(self, name: str) -> Endpoint:
+        found = self.ctx.symbols.files_named(name)
+        hinted = [f for f in found if f in self.hints]
+        pick = hinted or found
+        if len(pick) == 1:
+            return Endpoint(pick[0])
+        if not pick:
+            raise Unresolved(f"no file named {name} in the project")
+        raise Unresolved(f"ambiguous: {len(pick)} files named {name} ({', '.join(pick[:5])})")
+
+    def by_name(self, spec: str) -> Endpoint:
+        parts = spec.split(".")
+        module_note = ""
+        if len(parts) > 1:
+            for rel, rest in self.ctx.symbols.module_files(parts):
+                if not rest:
+                    return Endpoint(rel)
+                found = self.ctx.symbols.lookup_in_file(rel, ".".join(rest))
+                if found:
+                    return Endpoint(rel, symbol=found[0])
+                module_note = f"; module {rel} has no symbol {'.'.join(rest)!r}"
+        symbols = self.ctx.symbols.find(spec, self.hints)
+        files = sorted({s.file for s in symbols})
+        if not symbols:
+            raise Unresolved(
+                f"no file, module or symbol named {spec!r} in the project{module_note}"
+            )
+        if len(symbols) > 1:
+            where = ", ".join(s.where for s in symbols[:5])
+            raise Unresolved(f"ambiguous: {spec!r} is defined {len(symbols)} times ({where})")
+        return Endpoint(files[0], symbol=symbols[0])
+
+
+def resolve_endpoint(
+    ctx: CheckContext, raw: str, hints: list[str], base: str | None = None
+) -> Endpoint:
+    """Resolve one end of a key link; Unresolved or PathRefused when it cannot be."""
+    return _Resolver(ctx, hints, base).resolve(raw)

@@ -1,0 +1,180 @@
+"""Each project file is read at most once per run, however many must-haves name it.
+
+Bytes are decoded as UTF-8 with replacement (a stray byte never stops a check). Files above the
+size cap are read up to the cap and marked truncated, so a 2 GB log named as an artifact costs
+8 MB, not the machine. `reads` counts disk reads so tests and the bench can prove read-once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CODES = {
+    "GSD405": "file larger than the read cap: only its head was checked",
+    "GSD406": "file could not be read",
+}
+
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+_BINARY_SNIFF = 8192
+_EVIDENCE_WIDTH = 200
+_NEWLINE = re.compile("\n")
+
+
+class LineIndex:
+    """Offset <-> 1-based line number for one text.
+
+    The first few lookups count newlines (C speed, nothing kept); a text asked more often gets a
+    table of line starts. A 5 MB file that yields one evidence line never builds the table.
+    """
+
+    QUICK_LOOKUPS = 16
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+        self._quick = 0
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(self._text))
+            self._starts = starts
+        return self._starts
+
+    def line_of(self, offset: int) -> int:
+        if self._starts is None and self._quick < self.QUICK_LOOKUPS:
+            self._quick += 1
+            return self._text.count("\n", 0, offset) + 1
+        return bisect.bisect_right(self.starts, offset)
+
+    def offset_of(self, line: int) -> int:
+        starts = self.starts
+        if line <= 1:
+            return 0
+        if line > len(starts):
+            return len(self._text)
+        return starts[line - 1]
+
+    def end_offset_of(self, line: int) -> int:
+        """Offset just past the end of `line` (its newline excluded)."""
+        starts = self.starts
+        if line >= len(starts):
+            return len(self._text)
+        return max(starts[line] - 1, 0)
+
+    def line_text(self, line: int) -> str:
+        return self._text[self.offset_of(line) : self.end_offset_of(line)].rstrip("\r")
+
+    def line_around(self, offset: int) -> str:
+        """The text of the line holding `offset`, without building the table."""
+        text = self._text
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        return text[start : len(text) if end == -1 else end].rstrip("\r")
+
+
+def clip(text: str, width: int = _EVIDENCE_WIDTH) -> str:
+    """One evidence line: stripped, and cut (with an ellipsis) when very long."""
+    text = text.strip()
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+@dataclass
+class SourceFile:
+    rel: str  # project-relative posix path
+    text: str
+    size: int  # bytes on disk
+    truncated: bool = False
+    binary: bool = False
+    lines: LineIndex = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lines = LineIndex(self.text)
+
+    @property
+    def line_count(self) -> int:
+        """Lines as `wc -l` counts them, plus a last line without a newline."""
+        text = self.text
+        if not text:
+            return 0
+        return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+    def line_of(self, offset: int) -> int:
+        return self.lines.line_of(offset)
+
+    def line_text(self, line: int) -> str:
+        return self.lines.line_text(line)
+
+    def span(self, start_line: int, end_line: int) -> tuple[int, int]:
+        """Text offsets [pos, endpos) covering lines start_line..end_line."""
+        return self.lines.offset_of(start_line), self.lines.end_offset_of(end_line)
+
+    def hit(self, offset: int) -> tuple[int, str]:
+        """(line, clipped line text) for a match at `offset`: the `path:line: text` evidence."""
+        return self.line_of(offset), clip(self.lines.line_around(offset))
+
+
+class FileCache:
+    """Reads files under one project root, once each; keyed by project-relative posix path."""
+
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.root = root.resolve()
+        self.max_bytes = max_bytes
+        self._files: dict[str, SourceFile] = {}
+        self._errors: dict[str, str] = {}
+        self.read_counts: Counter[str] = Counter()
+
+    @property
+    def reads(self) -> int:
+        return sum(self.read_counts.values())
+
+    def cached(self, rel: str) -> bool:
+        return rel in self._files or rel in self._errors
+
+    def error(self, rel: str) -> str | None:
+        return self._errors.get(rel)
+
+    def get(self, rel: str) -> SourceFile | None:
+        """The file's text, read on first call only; None when it cannot be read (see `error`).
+
+        `rel` must already be confined (paths.resolve_inside) and relative to the root.
+        """
+        found = self._files.get(rel)
+        if found is not None:
+            return found
+        if rel in self._errors:
+            return None
+        self.read_counts[rel] += 1
+        try:
+            with open(self.root / rel, "rb") as handle:
+                data = handle.read(self.max_bytes + 1)
+                size = self._size(handle.fileno(), len(data))
+        except OSError as exc:
+            self._errors[rel] = exc.strerror or type(exc).__name__
+            return None
+        truncated = len(data) > self.max_bytes
+        if truncated:
+            data = data[: self.max_bytes]
+        binary = b"\0" in data[:_BINARY_SNIFF]
+        source = SourceFile(
+            rel=rel,
+            text=data.decode("utf-8", errors="replace"),
+            size=size,
+            truncated=truncated,
+            binary=binary,
+        )
+        self._files[rel] = source
+        return source
+
+    @staticmethod
+    def _size(fileno: int, fallback: int) -> int:
+        try:
+            return os.fstat(fileno).st_size
+        except OSError:
+            return fallback
