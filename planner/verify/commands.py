@@ -1,0 +1,177 @@
+"""The commands `gsd verify` runs: each plan's `<verification>` commands and its truths' `verify:`.
+
+    batches = [collect(plan, ref.id, phase.id, timeout) for ...]
+    results = run_batches(batches, settings)          # plans in parallel, up to settings.jobs
+
+Within a plan the commands run in the order written, one after another: plans write commands that
+read what an earlier one left behind (`pytest ... | tee out.txt`, then `grep ... out.txt`). Plans
+run in parallel. A truth's `verify:` text is split like any verify block (commands, `Expected:`
+lines, notes); prose is never run. When it holds several commands, the truth's result is the first
+that did not pass, else the last. Every command run is appended to the ledger (kind `verification`
+or `truth`, no task number: these are not task results and never feed `--resume`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from planner.documents.models import Plan, VerifyCommand
+from planner.documents.verifyblock import split_verify
+from planner.errors import Diagnostic, Severity
+from planner.execution import procs
+from planner.execution.ledger import Ledger, RunStatus, entry_from_result
+from planner.execution.runner import run_command
+from planner.results import CommandResult, CommandStatus, ExpectationStatus
+
+CODES = {
+    "GSD910": "a truth's verify: text holds no runnable command (kept as a note, never run)",
+}
+
+
+class CommandKind(StrEnum):
+    VERIFICATION = "verification"  # the plan's <verification> block
+    TRUTH = "truth"  # a truth's own verify:
+
+
+@dataclass(frozen=True)
+class PlannedCommand:
+    kind: CommandKind
+    command: VerifyCommand
+    truth: str | None = None  # the truth's text, for TRUTH commands
+
+
+@dataclass
+class PlanBatch:
+    """One plan's commands, run in order by one worker."""
+
+    plan_id: str
+    phase_id: str
+    plan_path: str
+    timeout: float
+    commands: list[PlannedCommand] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    results: list[CommandResult] = field(default_factory=list)  # in the order written
+    by_truth: dict[str, CommandResult] = field(default_factory=dict)  # for CheckContext
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    root: Path
+    jobs: int
+    path_map: tuple[tuple[str, str], ...] = ()
+    ledger: Ledger | None = None
+    run_id: str = ""
+    command_line: str = "gsd verify"
+    git_head: str | None = None
+    git_dirty: bool | None = None
+
+
+def collect(plan: Plan, plan_id: str, phase_id: str, timeout: float) -> PlanBatch:
+    batch = PlanBatch(plan_id=plan_id, phase_id=phase_id, plan_path=plan.path, timeout=timeout)
+    if plan.verification is not None:
+        batch.commands += [
+            PlannedCommand(CommandKind.VERIFICATION, c) for c in plan.verification.commands
+        ]
+    for truth in plan.must_haves.truths:
+        if not truth.verify:
+            continue
+        block = split_verify(truth.verify, truth.line)
+        if not block.commands:
+            batch.diagnostics.append(
+                Diagnostic(
+                    code="GSD910",
+                    severity=Severity.WARNING,
+                    message=f"verify: of truth {truth.text!r} holds no runnable command: "
+                    f"{truth.verify.strip()[:120]!r}",
+                    file=plan.path,
+                    line=truth.line,
+                    hint='write a shell command, e.g. verify: "pytest tests/test_x.py -q"',
+                )
+            )
+            continue
+        for command in block.commands:
+            # A command has no line of its own inside a YAML scalar: point at the truth.
+            located = command.model_copy(update={"line": truth.line})
+            batch.commands.append(PlannedCommand(CommandKind.TRUTH, located, truth.text))
+    return batch
+
+
+def truth_verdict(results: Sequence[CommandResult]) -> CommandResult:
+    """The result that speaks for a truth: the first that did not pass, else the last."""
+    for r in results:
+        if r.status is not CommandStatus.PASSED or any(
+            e.status is ExpectationStatus.UNMET for e in r.expectations
+        ):
+            return r
+    return results[-1]
+
+
+def _run_batch(batch: PlanBatch, settings: RunSettings) -> BatchResult:
+    out = BatchResult()
+    per_truth: dict[str, list[CommandResult]] = {}
+    env = {"GSD_PLAN": batch.plan_id, "GSD_PHASE": batch.phase_id}
+    for planned in batch.commands:
+        result = run_command(
+            planned.command.text,
+            cwd=settings.root,
+            timeout=batch.timeout,
+            env=env,
+            path_map=settings.path_map,
+            expectations=planned.command.expectations,
+        )
+        out.results.append(result)
+        if planned.truth is not None:
+            per_truth.setdefault(planned.truth, []).append(result)
+        if settings.ledger is not None and result.status is not CommandStatus.INTERRUPTED:
+            settings.ledger.append(
+                entry_from_result(
+                    settings.run_id,
+                    batch.plan_id,
+                    result,
+                    phase=batch.phase_id,
+                    kind=planned.kind.value,
+                    git_head=settings.git_head,
+                    git_dirty=settings.git_dirty,
+                )
+            )
+        if procs.shutting_down():
+            break
+    out.by_truth = {truth: truth_verdict(rs) for truth, rs in per_truth.items()}
+    return out
+
+
+def run_batches(batches: Sequence[PlanBatch], settings: RunSettings) -> dict[str, BatchResult]:
+    """Run every batch (plans in parallel, each plan's commands in order) -> plan id -> results.
+
+    Under `procs.interrupt_guard()` an interrupt raises `Interrupted` here; the plans whose run
+    started are closed in the ledger as interrupted before it propagates."""
+    todo = [b for b in batches if b.commands]
+    results: dict[str, BatchResult] = {b.plan_id: BatchResult() for b in batches}
+    if not todo:
+        return results
+    if settings.ledger is not None:
+        for b in todo:
+            settings.ledger.start_run(settings.run_id, b.plan_id, settings.command_line)
+    try:
+        if settings.jobs <= 1 or len(todo) == 1:
+            for b in todo:
+                results[b.plan_id] = _run_batch(b, settings)
+        else:
+            with ThreadPoolExecutor(max_workers=min(settings.jobs, len(todo))) as pool:
+                futures = {b.plan_id: pool.submit(_run_batch, b, settings) for b in todo}
+                for plan_id, future in futures.items():
+                    results[plan_id] = future.result()
+    except BaseException:
+        if settings.ledger is not None:
+            for b in todo:
+                settings.ledger.end_run(settings.run_id, b.plan_id, RunStatus.INTERRUPTED)
+        raise
+    return results
