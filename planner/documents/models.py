@@ -212,6 +212,8 @@ class HumanItem(BaseModel):
     test: str
     expected: str | None = None
     why_human: str | None = None
+    title: str | None = None  # the body item's heading ("### 1. Title"), when there is one
+    line: int | None = None
 
 
 class ReVerification(BaseModel):
