@@ -11,6 +11,11 @@ def main() -> None:
 
         print(f"gsd {__version__}")
         raise SystemExit(0)
+    from planner.fastpath import fast_path  # `show ... --json` without typer's import cost
+
+    code = fast_path(sys.argv[1:])
+    if code is not None:
+        raise SystemExit(code)
     from planner.cli import run
 
     raise SystemExit(run())

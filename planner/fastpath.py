@@ -1,0 +1,63 @@
+"""Hot, machine-facing command lines answered without importing typer (start-up budget).
+
+`gsd [--root DIR] [--no-color] show REF [--json]` is what agents call most; typer's import and
+parameter machinery cost about a third of its budget. Only these exact shapes are taken; anything
+else (help, unknown options, an option where REF should be) returns None and typer runs as usual.
+The command itself is the same function the typer command calls (`show_main`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.boundary import AppState
+
+
+def show_main(app_state: AppState, ref: str, json_out: bool) -> int:
+    """`gsd show`: diagnostics on stderr, the view on stdout; returns the exit code."""
+    from planner import output
+    from planner.commands import show as cmd
+
+    result = cmd.show(ref, app_state.optional_workspace())
+    for diagnostic in result.diagnostics():
+        output.err(diagnostic.format())
+    if json_out:
+        output.print_json(result.view.model_dump(mode="json", by_alias=True))
+    else:
+        output.out(cmd.render_text(result.view))
+    return int(result.exit_code)
+
+
+def fast_path(argv: list[str]) -> int | None:
+    """The exit code when `argv` is a shape answered here, else None (typer handles it)."""
+    args = list(argv)
+    root: Path | None = None
+    no_color = False
+    while args and args[0] != "show":
+        head = args.pop(0)
+        if head == "--no-color":
+            no_color = True
+        elif head == "--root" and args and not args[0].startswith("-"):
+            root = Path(args.pop(0))
+        elif head.startswith("--root=") and len(head) > len("--root="):
+            root = Path(head.split("=", 1)[1])
+        else:
+            return None
+    if not args:
+        return None
+    rest = args[1:]
+    json_out = "--json" in rest
+    rest = [a for a in rest if a != "--json"]
+    if len(rest) != 1 or rest[0].startswith("-") or len(args) - 1 - len(rest) > 1:
+        return None
+    from planner import output
+    from planner.boundary import AppState, handle_exception
+
+    output.set_color(not no_color)
+    app_state = AppState(root=root)
+    try:
+        return show_main(app_state, rest[0], json_out)
+    except (Exception, KeyboardInterrupt) as exc:
+        return handle_exception(exc, app_state)

@@ -1,0 +1,562 @@
+"""Find `.planning/`, list its phases and plans, and resolve the references users type.
+
+STDLIB ONLY at import time: the git post-commit hook imports this module and must start in a few
+milliseconds, so pydantic (via `planner.errors`) is imported only on the paths that raise.
+
+Layouts seen in real repositories (../shared/corpus):
+  phases/26-ci-cd-fixes/26-04-PLAN.md              normal
+  phases/02.1-hotfix/02.1-01-PLAN.md               decimal (inserted) phase; files may be `2.1-01`
+  phases/12-tier-1-coverage-push/12-tier-1-coverage-push-GAP-01-PLAN.md
+  phases/v1.2-01-per-app-env-vars/v1.2-01-01-PLAN.md   project-code prefix (files may omit it)
+  phases/08-.../08-GAP-PLAN.md, fix-oauth-warmup-PLAN.md, T-P0-PLAN.md, PLAN.md, 06-PLAN.md
+  milestones/v1.0-phases/NN-slug/, milestones/v4.0/phase-11/   archived phases
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from planner.config import GsdConfig
+
+CODES = {
+    "GSD201": "no .planning/ folder found walking up from the current directory",
+    "GSD202": "--root names a folder without .planning/",
+    "GSD203": "unknown plan or phase reference",
+    "GSD204": "ambiguous plan or phase reference",
+    "GSD205": "reference leaves the project ('..' or a path outside it)",
+    "GSD206": "reference names a phase where a plan is needed, or the reverse",
+    "GSD207": "path is not a plan, summary, verification or phase folder",
+}
+
+PLANNING = ".planning"
+
+# [phase-][CODE-]NUMBER[-slug]; CODE is a milestone (`v1.2`) or an upper-case project code (`CK`).
+_PHASE_DIR_RE = re.compile(
+    r"^(?:phase-)?(?:(?P<code>v\d+(?:\.\d+)*|[A-Z][A-Z0-9]{0,9})-)?"
+    r"(?P<num>\d+(?:\.\d+)*[A-Za-z]?)(?:-(?P<slug>.+))?$"
+)
+_NUM_RE = re.compile(r"^(?P<int>\d+)(?P<dec>(?:\.\d+)*)(?P<letter>[A-Za-z]?)$")
+_TOKEN_SPLIT_RE = re.compile(r"[-_\s]+")
+_PHASE_WORD_RE = re.compile(r"^phase[-_\s]*", re.IGNORECASE)
+_DOC_SUFFIXES = ("PLAN.md", "SUMMARY.md", "VERIFICATION.md")
+
+
+@functools.lru_cache(maxsize=8192)
+def normalize(text: str) -> str:
+    """Comparison form of an id: numeric tokens lose leading zeros, case is folded.
+
+    `02.1-01` and `2.1-01` are equal; `2` and `21`, `2.1` and `2.10` are not.
+    """
+    out = []
+    for token in _TOKEN_SPLIT_RE.split(text.strip()):
+        m = _NUM_RE.match(token)
+        if m:
+            token = str(int(m["int"])) + m["dec"] + m["letter"]
+        out.append(token.casefold())
+    return "-".join(t for t in out if t)
+
+
+def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.findall(r"\d+|[^\d]+", text)
+    )
+
+
+def _number_prefix_pattern(number: str) -> str:
+    """Regex for a phase number with any zero padding: `02.1` -> `0*2\\.1`."""
+    m = _NUM_RE.match(number)
+    if not m:
+        return re.escape(number)
+    return "0*" + str(int(m["int"])) + re.escape(m["dec"]) + re.escape(m["letter"])
+
+
+def _is_doc(name: str, suffix: str) -> bool:
+    return name == suffix or name.endswith("-" + suffix)
+
+
+def _is_relative_to(path: Path, base: Path) -> bool:
+    try:
+        path.relative_to(base)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(eq=False)
+class PlanRef:
+    """One PLAN.md and where its SUMMARY is (or would be written)."""
+
+    id: str  # "26-04", "12-GAP-01", "02.1-01", "v1.2-01-01"; the phase id for PLAN.md
+    phase: Phase
+    number: str  # "04", "GAP-01", "" for a phase-level PLAN.md
+    plan_path: Path
+    summary_path: Path
+
+    @property
+    def summary_exists(self) -> bool:
+        return self.summary_path.is_file()
+
+    @property
+    def key(self) -> str:
+        return normalize(self.id)
+
+    def __repr__(self) -> str:
+        return f"PlanRef({self.id!r}, {str(self.plan_path)!r})"
+
+
+@dataclass(eq=False)
+class Phase:
+    dir: Path
+    number: str  # as in the folder: "02.1", "12A", "01"
+    code: str | None = None  # "v1.2", "CK"
+    slug: str = ""
+    archived: bool = False
+    milestone: str | None = None  # "v1.0" for milestones/v1.0-phases/...
+    _plans: list[PlanRef] | None = field(default=None, repr=False)
+    _files: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        """How gsd names the phase: "26", "02.1", "v1.2-01"."""
+        return f"{self.code}-{self.number}" if self.code else self.number
+
+    @property
+    def key(self) -> str:
+        return normalize(self.id)
+
+    @property
+    def name(self) -> str:
+        return self.slug.replace("-", " ") if self.slug else self.id
+
+    def sort_key(self) -> tuple[object, ...]:
+        m = _NUM_RE.match(self.number)
+        assert m is not None  # guaranteed by _PHASE_DIR_RE
+        decimals = tuple(int(x) for x in m["dec"].split(".") if x)
+        code = (0, ()) if self.code is None else (1, _natural_key(self.code))
+        return (code, int(m["int"]), decimals, m["letter"].upper(), self.archived, self.dir.name)
+
+    def refresh(self) -> None:
+        self._plans = None
+        self._files = None
+
+    def _file_names(self) -> list[str]:
+        if self._files is None:
+            try:
+                self._files = sorted(e.name for e in os.scandir(self.dir) if e.is_file())
+            except OSError:
+                self._files = []
+        return self._files
+
+    @functools.cached_property
+    def _prefix_res(self) -> list[re.Pattern[str]]:
+        """How this phase's files may start: `<folder>-`, `<code>-<number>-`, `<number>-`."""
+        num = _number_prefix_pattern(self.number)
+        pats = [re.escape(self.dir.name)]
+        if self.code:
+            pats.append(re.escape(self.code) + "-" + num)
+        pats.append(num)
+        return [re.compile(p + r"(?:-|$)", re.IGNORECASE) for p in pats]
+
+    def doc_number(self, file_name: str, suffix: str) -> str | None:
+        """The plan number a document file carries: `26-04-PLAN.md` -> "04", `PLAN.md` -> ""."""
+        if not _is_doc(file_name, suffix):
+            return None
+        body = file_name[: -len(suffix)].rstrip("-")
+        if not body:
+            return ""
+        for pat in self._prefix_res:
+            m = pat.match(body)
+            if m:
+                return body[m.end() :]
+        return body
+
+    def plans(self) -> list[PlanRef]:
+        if self._plans is None:
+            plans = []
+            for name in self._file_names():
+                number = self.doc_number(name, "PLAN.md")
+                if number is None:
+                    continue
+                summary = self.dir / (name[: -len("PLAN.md")] + "SUMMARY.md")
+                plan_id = f"{self.id}-{number}" if number else self.id
+                plans.append(PlanRef(plan_id, self, number, self.dir / name, summary))
+            plans.sort(key=lambda p: _natural_key(p.number))
+            self._plans = plans
+        return self._plans
+
+    def summaries(self) -> list[Path]:
+        return [self.dir / n for n in self._file_names() if _is_doc(n, "SUMMARY.md")]
+
+    def orphan_summaries(self) -> list[Path]:
+        """SUMMARY files that pair with no PLAN in this phase."""
+        paired = {p.summary_path.name for p in self.plans()}
+        return [p for p in self.summaries() if p.name not in paired]
+
+    def verifications(self) -> list[Path]:
+        return [self.dir / n for n in self._file_names() if _is_doc(n, "VERIFICATION.md")]
+
+    @property
+    def verification_path(self) -> Path | None:
+        """The phase's VERIFICATION report if one exists (not a plan-level one)."""
+        plan_numbers = {normalize(p.number) for p in self.plans() if p.number}
+        ranked = []
+        for path in self.verifications():
+            number = self.doc_number(path.name, "VERIFICATION.md") or ""
+            if number and normalize(number) in plan_numbers:
+                continue  # 06-01-VERIFICATION.md belongs to plan 06-01
+            preferred = path.name == f"{self.id}-VERIFICATION.md"
+            ranked.append((number != "", not preferred, path.name, path))
+        return min(ranked)[3] if ranked else None
+
+    @property
+    def verification_target(self) -> Path:
+        """Where the phase's VERIFICATION report is, or would be written."""
+        return self.verification_path or self.dir / f"{self.id}-VERIFICATION.md"
+
+    def documents(self) -> list[Path]:
+        """Every PLAN, SUMMARY and VERIFICATION file in the phase folder."""
+        return [
+            self.dir / n for n in self._file_names() if any(_is_doc(n, s) for s in _DOC_SUFFIXES)
+        ]
+
+    def __repr__(self) -> str:
+        return f"Phase({self.id!r}, {str(self.dir)!r}{', archived' if self.archived else ''})"
+
+
+def parse_phase_dir(
+    path: Path, *, archived: bool = False, milestone: str | None = None
+) -> Phase | None:
+    m = _PHASE_DIR_RE.match(path.name)
+    if not m:
+        return None
+    return Phase(
+        dir=path,
+        number=m["num"],
+        code=m["code"],
+        slug=m["slug"] or "",
+        archived=archived,
+        milestone=milestone,
+    )
+
+
+def _subdirs(path: Path) -> list[Path]:
+    try:
+        return sorted(Path(e.path) for e in os.scandir(path) if e.is_dir())
+    except OSError:
+        return []
+
+
+@dataclass(eq=False)
+class Workspace:
+    root: Path  # the folder that holds .planning/ (commands run here)
+    planning: Path
+    _phases: list[Phase] | None = field(default=None, repr=False)
+    _aliases_cache: dict[tuple[int, str], list[Phase | PlanRef]] | None = field(
+        default=None, repr=False
+    )
+    _real_dirs: dict[Path, Phase] | None = field(default=None, repr=False)
+
+    @classmethod
+    def discover(cls, start: Path | None = None, root: Path | None = None) -> Workspace:
+        if root is not None:
+            root = Path(root).expanduser().absolute()
+            if root.name == PLANNING and root.is_dir():
+                root = root.parent
+            if not (root / PLANNING).is_dir():
+                _raise(
+                    "GSD202",
+                    f"--root {root} has no {PLANNING}/ folder",
+                    hint="pass the folder that contains .planning/",
+                )
+            return cls(root=root, planning=root / PLANNING)
+        here = Path(start if start is not None else Path.cwd()).absolute()
+        for folder in (here, *here.parents):
+            if (folder / PLANNING).is_dir():
+                return cls(root=folder, planning=folder / PLANNING)
+        _raise(
+            "GSD201",
+            f"no {PLANNING}/ folder in {here} or any folder above it",
+            hint="run gsd inside a project that has .planning/, or pass --root DIR",
+        )
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def phases(self) -> list[Phase]:
+        """Active and archived phases, in numeric order."""
+        if self._phases is None:
+            found: list[Phase] = []
+            for d in _subdirs(self.planning / "phases"):
+                phase = parse_phase_dir(d)
+                if phase:
+                    found.append(phase)
+            for base in ("milestones", "archive"):
+                for group in _subdirs(self.planning / base):
+                    milestone = group.name.removesuffix("-phases")
+                    direct = parse_phase_dir(group, archived=True) if base == "archive" else None
+                    if direct:
+                        found.append(direct)
+                        continue
+                    for d in _subdirs(group):
+                        phase = parse_phase_dir(d, archived=True, milestone=milestone)
+                        if phase:
+                            found.append(phase)
+            found.sort(key=Phase.sort_key)
+            self._phases = found
+        return self._phases
+
+    def plans(self, *, include_archived: bool = True) -> list[PlanRef]:
+        return [
+            p for ph in self.phases() if include_archived or not ph.archived for p in ph.plans()
+        ]
+
+    def refresh(self) -> None:
+        """Forget what was listed (after gsd itself writes plans or summaries)."""
+        self._phases = None
+        self._aliases_cache = None
+        self._real_dirs = None
+
+    @property
+    def gsd_dir(self) -> Path:
+        """gsd's own state (ledger, locks, logs); it ignores itself in git."""
+        return self.planning / ".gsd"
+
+    def config(self) -> GsdConfig:
+        from planner.config import load_config
+
+        return load_config(self.planning)
+
+    def relpath(self, path: Path | str) -> str:
+        """A path for messages: relative to the project root when inside it."""
+        p = Path(path)
+        try:
+            return p.absolute().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(p)
+
+    def contains(self, path: Path) -> bool:
+        root = self.root.resolve()
+        return _is_relative_to(Path(path).absolute().resolve(), root)
+
+    # -- references ------------------------------------------------------------------------
+
+    def resolve(self, ref: str) -> Phase | PlanRef:
+        return self._resolve(ref, want=None)
+
+    def resolve_phase(self, ref: str) -> Phase:
+        found = self._resolve(ref, want=Phase)
+        assert isinstance(found, Phase)
+        return found
+
+    def resolve_plan(self, ref: str) -> PlanRef:
+        found = self._resolve(ref, want=PlanRef)
+        assert isinstance(found, PlanRef)
+        return found
+
+    def _resolve(self, ref: str, want: type | None) -> Phase | PlanRef:
+        text = ref.strip()
+        if not text:
+            _raise("GSD203", "empty reference", hint="a phase (26) or a plan (26-04)")
+        found = self._resolve_path(text) if _looks_like_path(text) else self._resolve_id(text, want)
+        return self._check_kind(ref, found, want)
+
+    def _check_kind(self, ref: str, found: Phase | PlanRef, want: type | None) -> Phase | PlanRef:
+        if want is None or isinstance(found, want):
+            return found
+        if want is PlanRef and isinstance(found, Phase):
+            plans = found.plans()
+            lone = [p for p in plans if p.number == ""]
+            if len(plans) == 1 and lone:
+                return lone[0]  # a phase written as one PLAN.md: the phase id is the plan id
+            _raise(
+                "GSD206",
+                f"{ref!r} is phase {found.id}, not a plan",
+                hint="name one of its plans",
+                candidates=[p.id for p in plans],
+                cls="reference",
+            )
+        assert isinstance(found, PlanRef)
+        _raise(
+            "GSD206",
+            f"{ref!r} is plan {found.id}, not a phase",
+            hint=f"its phase is {found.phase.id}",
+            candidates=[found.phase.id],
+            cls="reference",
+        )
+
+    def _aliases(self) -> dict[tuple[int, str], list[Phase | PlanRef]]:
+        """(tier, normalized alias) -> targets. Tier 1: gsd ids; tier 2: folder and file names."""
+        if self._aliases_cache is not None:
+            return self._aliases_cache
+        out: dict[tuple[int, str], list[Phase | PlanRef]] = {}
+
+        def add(tier: int, alias: str, target: Phase | PlanRef) -> None:
+            targets = out.setdefault((tier, alias), [])
+            if target not in targets:
+                targets.append(target)
+
+        for ph in self.phases():
+            add(1, ph.key, ph)
+            add(2, normalize(ph.dir.name), ph)
+            for plan in ph.plans():
+                add(1, plan.key, plan)
+                add(2, normalize(plan.plan_path.name[: -len("PLAN.md")]), plan)
+        self._aliases_cache = out
+        return out
+
+    def _resolve_id(self, text: str, want: type | None) -> Phase | PlanRef:
+        only_phase = False
+        norm = normalize(text)
+        word = _PHASE_WORD_RE.match(text)
+        if word and word.end() < len(text):  # "phase 26", "Phase-26": a phase, never a plan
+            only_phase = True
+            norm = normalize(text[word.end() :])
+        aliases = self._aliases()
+        for tier in (1, 2):
+            matches = [
+                t for t in aliases.get((tier, norm), []) if isinstance(t, Phase) or not only_phase
+            ]
+            if not matches:
+                continue
+            if want is not None and any(isinstance(m, want) for m in matches):
+                matches = [m for m in matches if isinstance(m, want)]
+            # A phase and its lone PLAN.md share an id: the phase wins unless a plan is wanted.
+            phases_hit = {id(m) for m in matches if isinstance(m, Phase)}
+            matches = [
+                m
+                for m in matches
+                if not (isinstance(m, PlanRef) and m.number == "" and id(m.phase) in phases_hit)
+            ]
+            active = [m for m in matches if not _archived(m)]
+            if active:
+                matches = active
+            if len(matches) == 1:
+                return matches[0]
+            _raise(
+                "GSD204",
+                f"reference {text!r} is ambiguous",
+                hint="use the folder name or a path",
+                candidates=[_describe(m, self) for m in matches],
+                cls="reference",
+            )
+        _raise(
+            "GSD203",
+            f"unknown reference {text!r}",
+            hint="`gsd status` lists phases and plans",
+            candidates=self._near(norm),
+            cls="reference",
+        )
+
+    def _near(self, norm: str) -> list[str]:
+        """What to offer when nothing matched: the plans of the named phase, else the phases."""
+        head = norm.split("-")
+        for ph in self.phases():
+            n = len(ph.key.split("-"))
+            if head[:n] == ph.key.split("-"):
+                return [p.id for p in ph.plans()] or [ph.id]
+        return _unique(ph.id for ph in self.phases())[:40]
+
+    def _resolve_path(self, text: str) -> Phase | PlanRef:
+        raw = Path(text).expanduser()
+        if ".." in raw.parts:
+            _raise(
+                "GSD205",
+                f"reference {text!r} contains '..'",
+                hint=f"use a path inside {self.root} without '..', or an id such as 26-04",
+                cls="reference",
+            )
+        tries = [raw] if raw.is_absolute() else [Path.cwd() / raw, self.root / raw]
+        target = next((p for p in tries if p.exists()), None)
+        if target is None:
+            found = self._by_file_name(raw.name) if len(raw.parts) == 1 else None
+            if found is not None:
+                return found
+            _raise("GSD203", f"no such file or folder: {text}", cls="reference")
+        real = target.resolve()
+        if not _is_relative_to(real, self.root.resolve()):
+            _raise(
+                "GSD205",
+                f"{text} is outside the project {self.root}",
+                hint="gsd only reads documents inside the project",
+                cls="reference",
+            )
+        ph = self._phase_by_real_dir().get(real if target.is_dir() else real.parent)
+        if ph is not None:
+            if target.is_dir():
+                return ph
+            for plan in ph.plans():
+                if real.name in (plan.plan_path.name, plan.summary_path.name):
+                    return plan
+            if _is_doc(real.name, "VERIFICATION.md"):
+                return ph
+        _raise(
+            "GSD207",
+            f"{text} is not a plan, summary, verification or phase folder of this project",
+            hint="phase folders live in .planning/phases/ and .planning/milestones/*/",
+            cls="reference",
+        )
+
+    def _phase_by_real_dir(self) -> dict[Path, Phase]:
+        if self._real_dirs is None:
+            self._real_dirs = {ph.dir.resolve(): ph for ph in self.phases()}
+        return self._real_dirs
+
+    def _by_file_name(self, name: str) -> Phase | PlanRef | None:
+        hits = [p for p in self.plans() if name in (p.plan_path.name, p.summary_path.name)]
+        active = [p for p in hits if not p.phase.archived] or hits
+        if len(active) == 1:
+            return active[0]
+        if len(active) > 1:
+            _raise(
+                "GSD204",
+                f"file name {name!r} is ambiguous",
+                hint="give the path",
+                candidates=[self.relpath(p.plan_path) for p in active],
+                cls="reference",
+            )
+        return None
+
+
+def _looks_like_path(text: str) -> bool:
+    return (
+        "/" in text
+        or "\\" in text
+        or text.endswith(".md")
+        or text in (".", "..")
+        or text.startswith("~")
+    )
+
+
+def _archived(target: Phase | PlanRef) -> bool:
+    return target.archived if isinstance(target, Phase) else target.phase.archived
+
+
+def _describe(target: Phase | PlanRef, ws: Workspace) -> str:
+    path = target.dir if isinstance(target, Phase) else target.plan_path
+    return f"{target.id} ({ws.relpath(path)})"
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _raise(
+    code: str,
+    message: str,
+    *,
+    hint: str | None = None,
+    candidates: list[str] | None = None,
+    cls: str = "input",
+) -> NoReturn:
+    # Imported here: planner.errors pulls in pydantic, which the hook's happy path must not pay for.
+    from planner.errors import GsdError, ReferenceError_
+
+    exc_type = ReferenceError_ if cls == "reference" else GsdError
+    raise exc_type(message, code=code, hint=hint, candidates=candidates)
