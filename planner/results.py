@@ -172,6 +172,14 @@ class HumanCheck(BaseModel):
     plan: str | None = None
 
 
+class TaskCheck(BaseModel):
+    """One auto task's verify commands as `gsd verify` ran them (fresh evidence, not the ledger)."""
+
+    index: int  # 1-based task index
+    name: str = ""
+    commands: list[CommandResult] = Field(default_factory=list)  # in the order written
+
+
 class PlanCheckResult(BaseModel):
     """Must-have results for one plan."""
 
@@ -181,6 +189,7 @@ class PlanCheckResult(BaseModel):
     artifacts: list[ArtifactResult] = Field(default_factory=list)
     links: list[LinkResult] = Field(default_factory=list)
     commands: list[CommandResult] = Field(default_factory=list)  # <verification> + truth commands
+    tasks: list[TaskCheck] = Field(default_factory=list)  # auto tasks' verify commands, when run
     human: list[HumanCheck] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     prose_must_haves: list[str] = Field(default_factory=list)  # not checkable, listed for a person
@@ -287,6 +296,7 @@ class PlanRun(BaseModel):
     summary_written: bool = False
     dry_run: bool = False
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    exit_code: int | None = None  # what this plan alone would exit with (set when the run ends)
 
     @property
     def tasks_passed(self) -> int:
