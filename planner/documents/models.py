@@ -15,6 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from planner.errors import Diagnostic
 
 
+class _Model(BaseModel):
+    # Schemas are built on first use, not at import: start-up is measured (gsd show < 0.25 s).
+    model_config = ConfigDict(defer_build=True)
+
+
 class DocKind(StrEnum):
     PLAN = "plan"
     SUMMARY = "summary"
@@ -31,13 +36,13 @@ class ExpectationKind(StrEnum):
     CHECK = "check"  # "Check: ..."
 
 
-class Expectation(BaseModel):
+class Expectation(_Model):
     text: str  # the text after "Expected:" / "Check:"
     kind: ExpectationKind = ExpectationKind.EXPECTED
     line: int | None = None
 
 
-class VerifyCommand(BaseModel):
+class VerifyCommand(_Model):
     """One shell command from a verify block; may span lines (open quote, trailing backslash)."""
 
     text: str
@@ -45,7 +50,7 @@ class VerifyCommand(BaseModel):
     expectations: list[Expectation] = Field(default_factory=list)
 
 
-class VerifyBlock(BaseModel):
+class VerifyBlock(_Model):
     raw: str = ""
     line: int | None = None
     commands: list[VerifyCommand] = Field(default_factory=list)
@@ -64,7 +69,7 @@ class TaskForm(StrEnum):
     FEATURE = "feature"  # TDD <feature> blocks
 
 
-class Task(BaseModel):
+class Task(_Model):
     index: int  # 1-based position in the plan
     type: str = "auto"  # auto | checkpoint:human-verify | checkpoint:decision | checkpoint:human-action | tdd ...
     tdd: bool = False
@@ -90,13 +95,13 @@ class Task(BaseModel):
         return str(self.index)
 
 
-class Truth(BaseModel):
+class Truth(_Model):
     text: str
     verify: str | None = None  # extension: {truth: "...", verify: "<command>"}
     line: int | None = None
 
 
-class Artifact(BaseModel):
+class Artifact(_Model):
     path: str
     provides: str | None = None
     min_lines: int | None = None
@@ -106,7 +111,7 @@ class Artifact(BaseModel):
     line: int | None = None
 
 
-class KeyLink(BaseModel):
+class KeyLink(_Model):
     model_config = ConfigDict(populate_by_name=True)
 
     from_: str = Field(alias="from")
@@ -116,7 +121,7 @@ class KeyLink(BaseModel):
     line: int | None = None
 
 
-class MustHaves(BaseModel):
+class MustHaves(_Model):
     truths: list[Truth] = Field(default_factory=list)
     artifacts: list[Artifact] = Field(default_factory=list)
     key_links: list[KeyLink] = Field(default_factory=list)
@@ -129,7 +134,7 @@ class MustHaves(BaseModel):
         return len(self.truths) + len(self.artifacts) + len(self.key_links)
 
 
-class PlanFrontmatter(BaseModel):
+class PlanFrontmatter(_Model):
     phase: str | None = None
     plan: str | None = None
     type: str | None = None
@@ -144,7 +149,7 @@ class PlanFrontmatter(BaseModel):
     extra: dict[str, Any] = Field(default_factory=dict)  # every other key, as loaded
 
 
-class Reference(BaseModel):
+class Reference(_Model):
     """An @-reference in <context>/<execution_context>: `@path/to/file`."""
 
     path: str
@@ -152,7 +157,7 @@ class Reference(BaseModel):
     section: str | None = None  # "context" | "execution_context" | ...
 
 
-class Plan(BaseModel):
+class Plan(_Model):
     path: str
     frontmatter: PlanFrontmatter = Field(default_factory=PlanFrontmatter)
     has_frontmatter: bool = True
@@ -174,7 +179,7 @@ class Plan(BaseModel):
 # SUMMARY
 
 
-class Summary(BaseModel):
+class Summary(_Model):
     path: str
     has_frontmatter: bool = True
     phase: str | None = None
@@ -194,12 +199,12 @@ class Summary(BaseModel):
 # VERIFICATION
 
 
-class GapArtifact(BaseModel):
+class GapArtifact(_Model):
     path: str
     issue: str | None = None
 
 
-class Gap(BaseModel):
+class Gap(_Model):
     truth: str
     status: str | None = None  # failed | partial | (seen in the wild: verified)
     reason: str | None = None
@@ -208,7 +213,7 @@ class Gap(BaseModel):
     line: int | None = None
 
 
-class HumanItem(BaseModel):
+class HumanItem(_Model):
     test: str
     expected: str | None = None
     why_human: str | None = None
@@ -216,7 +221,7 @@ class HumanItem(BaseModel):
     line: int | None = None
 
 
-class ReVerification(BaseModel):
+class ReVerification(_Model):
     previous_status: str | None = None
     previous_score: str | None = None
     gaps_closed: list[str] = Field(default_factory=list)
@@ -224,14 +229,14 @@ class ReVerification(BaseModel):
     regressions: list[str] = Field(default_factory=list)
 
 
-class Override(BaseModel):
+class Override(_Model):
     must_have: str
     reason: str | None = None
     accepted_by: str | None = None
     accepted_at: str | None = None
 
 
-class Verification(BaseModel):
+class Verification(_Model):
     path: str
     has_frontmatter: bool = True
     phase: str | None = None
@@ -258,7 +263,7 @@ class Verification(BaseModel):
 # What the loader returns
 
 
-class Loaded(BaseModel):
+class Loaded(_Model):
     """A document and what the loader had to say about it.
 
     `doc` is None only when the file could not be read as that kind at all; `diagnostics` then
