@@ -26,7 +26,7 @@ import regex
 from planner.checks.decls import language_of
 from planner.checks.filecache import SourceFile, clip
 from planner.checks.markers import STUB_MARKERS, could_have_stubs, scan_markers, stub_reason
-from planner.checks.paths import PathRefused, clean_spec, project_rel, resolve_inside, walk_files
+from planner.checks.paths import PathRefused, clean_spec, walk_files
 from planner.documents.models import Artifact
 from planner.errors import Diagnostic, Severity
 from planner.results import ArtifactResult, ArtifactStatus, Evidence, MarkerHit
@@ -87,7 +87,7 @@ class _Checker:
             return self.check_glob(spec)
         root = self.ctx.root
         try:
-            real = resolve_inside(root, spec)
+            real = self.ctx.symbols.resolve(spec)
         except PathRefused as refused:
             self.diag("GSD401", Severity.WARNING, f"artifact {self.art.path!r}: {refused.reason}")
             self.evidence.append(Evidence(text=f"{self.art.path}: refused, not read"))
@@ -96,7 +96,7 @@ class _Checker:
             # "src/app.py (new)": the path is the first word, the rest is a note.
             head = spec.split()[0]
             try:
-                alt = resolve_inside(root, head)
+                alt = self.ctx.symbols.resolve(head)
             except PathRefused:
                 alt = None
             if alt is not None and alt.exists():
@@ -105,7 +105,7 @@ class _Checker:
             rel = spec
             self.evidence.append(Evidence(file=rel, text="not found"))
             return self.result(ArtifactStatus.MISSING, "no such file or directory")
-        rel = project_rel(root, real)
+        rel = self.ctx.symbols.rel_of(real)
         if real.is_dir():
             files = list(walk_files(root, "" if rel == "." else rel))
             return self.check_many(rel, files, f"directory, {len(files)} files")
@@ -294,11 +294,11 @@ class _Checker:
         matches: list[str] = []
         for found in sorted(globlib.glob(spec, root_dir=root, recursive=True)):
             try:
-                real = resolve_inside(root, found)
+                real = self.ctx.symbols.resolve(found)
             except PathRefused:
                 continue
             if real.is_file():
-                matches.append(project_rel(root, real))
+                matches.append(self.ctx.symbols.rel_of(real))
         if not matches:
             self.evidence.append(Evidence(file=spec, text="no file matches"))
             return self.result(ArtifactStatus.MISSING, "no file matches the pattern")

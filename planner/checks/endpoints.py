@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from planner.checks.decls import Symbol
-from planner.checks.paths import PathRefused, clean_spec, project_rel, resolve_inside
+from planner.checks.paths import PathRefused, clean_spec
 
 if TYPE_CHECKING:
     from planner.checks.engine import CheckContext
@@ -99,20 +99,20 @@ class _Resolver:
                 except Unresolved:
                     continue
             raise Unresolved("no such file (tried the @/ alias as src/ and the project root)")
-        real = resolve_inside(self.ctx.root, spec)  # PathRefused propagates
+        real = self.ctx.symbols.resolve(spec)  # PathRefused propagates
         if real.is_dir():
-            return Endpoint(project_rel(self.ctx.root, real), is_dir=True)
+            return Endpoint(self.ctx.symbols.rel_of(real), is_dir=True)
         if real.is_file():
-            return Endpoint(project_rel(self.ctx.root, real))
+            return Endpoint(self.ctx.symbols.rel_of(real))
         if "." not in spec.rsplit("/", 1)[-1]:
             for suffix in _IMPORT_SUFFIXES:
                 candidate = spec.rstrip("/") + suffix
                 try:
-                    found = resolve_inside(self.ctx.root, candidate)
+                    found = self.ctx.symbols.resolve(candidate)
                 except PathRefused:
                     continue
                 if found.is_file():
-                    return Endpoint(project_rel(self.ctx.root, found))
+                    return Endpoint(self.ctx.symbols.rel_of(found))
         raise Unresolved("no such file")
 
     def symbol_in(self, ep: Endpoint, name: str) -> Endpoint:

@@ -9,12 +9,18 @@ regex compiled once across every plan; `for_plan` gives a plan its own results o
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.checks.artifacts import check_artifact
 from planner.checks.filecache import DEFAULT_MAX_BYTES, FileCache
 from planner.checks.keylinks import check_link
+
+# The parsers compile their declaration patterns at import: a fixed start-up cost, paid here
+# rather than inside the first plan's checks (a verify run nearly always parses some file).
+from planner.checks.lang_braces import parse_braces  # noqa: F401
+from planner.checks.lang_python import parse_python  # noqa: F401
 from planner.checks.markers import MarkerScan
 from planner.checks.paths import PathRefused, clean_spec, project_rel, resolve_inside
 from planner.checks.regexes import DEFAULT_BUDGET, DEFAULT_TIMEOUT, RegexRunner
@@ -92,8 +98,13 @@ class CheckContext:
         )
 
 
-def plan_hints(plan: Plan, root: Path) -> list[str]:
-    """Files the plan itself points at: where its bare symbols are looked up first."""
+def plan_hints(plan: Plan, root: Path, symbols: SymbolIndex | None = None) -> list[str]:
+    """Files the plan itself points at: where its bare symbols are looked up first.
+
+    With the run's `symbols`, paths are resolved through its per-run memo.
+    """
+    resolve = symbols.resolve if symbols else functools.partial(resolve_inside, root)
+    rel_of = symbols.rel_of if symbols else functools.partial(project_rel, root)
     raw = list(plan.frontmatter.files_modified)
     raw += [a.path for a in plan.must_haves.artifacts]
     for task in plan.tasks:
@@ -105,11 +116,11 @@ def plan_hints(plan: Plan, root: Path) -> list[str]:
             if not spec or any(ch in spec for ch in "*?["):
                 continue
             try:
-                real = resolve_inside(root, spec.split()[0])
+                real = resolve(spec.split()[0])
             except PathRefused:
                 continue
             if real.is_file():
-                rel = project_rel(root, real)
+                rel = rel_of(real)
                 if rel not in out:
                     out.append(rel)
     return out
@@ -123,7 +134,7 @@ def check_plan(plan: Plan, plan_id: str, ctx: CheckContext) -> PlanCheckResult:
         found, diags = check_artifact(art, ctx, plan.path)
         result.artifacts.append(found)
         diagnostics += diags
-    hints = plan_hints(plan, ctx.root) if must.key_links else []
+    hints = plan_hints(plan, ctx.root, ctx.symbols) if must.key_links else []
     for link in must.key_links:
         wired, diags = check_link(link, ctx, plan.path, hints)
         result.links.append(wired)

@@ -38,6 +38,16 @@ class LineIndex:
         self._text = text
         self._starts: list[int] | None = None
         self._quick = 0
+        # The last quick lookup: hits come in text order, so the next count starts there.
+        self._last_offset = 0
+        self._last_line = 1
+        self._newlines: int | None = None  # in the whole text, once counted
+
+    def newlines(self) -> int:
+        """Newlines in the whole text (counted once)."""
+        if self._newlines is None:
+            self._newlines = self._text.count("\n")
+        return self._newlines
 
     @property
     def starts(self) -> list[int]:
@@ -50,7 +60,17 @@ class LineIndex:
     def line_of(self, offset: int) -> int:
         if self._starts is None and self._quick < self.QUICK_LOOKUPS:
             self._quick += 1
-            return self._text.count("\n", 0, offset) + 1
+            text = self._text
+            forward = offset - self._last_offset if offset >= self._last_offset else offset
+            if self._newlines is not None and len(text) - offset < forward:
+                # Nearer the end (an END marker, a last line): count back from the known total.
+                line = self._newlines + 1 - text.count("\n", offset)
+            elif offset >= self._last_offset:
+                line = self._last_line + text.count("\n", self._last_offset, offset)
+            else:
+                line = text.count("\n", 0, offset) + 1
+            self._last_offset, self._last_line = offset, line
+            return line
         return bisect.bisect_right(self.starts, offset)
 
     def offset_of(self, line: int) -> int:
@@ -93,17 +113,19 @@ class SourceFile:
     truncated: bool = False
     binary: bool = False
     lines: LineIndex = field(init=False, repr=False)
+    _line_count: int | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.text)
 
     @property
     def line_count(self) -> int:
-        """Lines as `wc -l` counts them, plus a last line without a newline."""
-        text = self.text
-        if not text:
-            return 0
-        return text.count("\n") + (0 if text.endswith("\n") else 1)
+        """Lines as `wc -l` counts them, plus a last line without a newline (counted once)."""
+        if self._line_count is None:
+            text = self.text
+            count = self.lines.newlines() + (0 if text.endswith("\n") else 1) if text else 0
+            self._line_count = count
+        return self._line_count
 
     def line_of(self, offset: int) -> int:
         return self.lines.line_of(offset)

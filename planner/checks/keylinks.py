@@ -22,7 +22,7 @@ import regex
 
 from planner.checks.endpoints import Endpoint, Unresolved, resolve_endpoint
 from planner.checks.paths import PathRefused, walk_files
-from planner.checks.regexes import BudgetExhausted, PatternError, SearchTimeout
+from planner.checks.regexes import BudgetExhausted, Compiled, PatternError, SearchTimeout
 from planner.documents.models import KeyLink
 from planner.errors import Diagnostic, Severity
 from planner.results import Evidence, LinkResult, LinkStatus
@@ -82,9 +82,7 @@ class _LinkChecker:
             self.diag(code, severity, f"key link {which} {raw!r}: {exc}")
             return f"{which} {raw!r}: {exc}"
 
-    def search(
-        self, compiled: regex.Pattern[str], ep: Endpoint, whole: bool = False
-    ) -> Evidence | None:
+    def search(self, compiled: Compiled, ep: Endpoint, whole: bool = False) -> Evidence | None:
         """First match in the endpoint (its symbol's span unless `whole`); may raise timeouts."""
         if ep.is_dir:
             rels = list(walk_files(self.ctx.root, "" if ep.file == "." else ep.file))[
@@ -153,9 +151,7 @@ class _LinkChecker:
             self.diag("GSD404", Severity.WARNING, f"key link {link.from_} -> {link.to}: {exc}")
             return self.result(LinkStatus.UNRESOLVED, f"not searched: {exc}", [])
 
-    def with_pattern(
-        self, compiled: regex.Pattern[str], src: Endpoint, dst: Endpoint
-    ) -> LinkResult:
+    def with_pattern(self, compiled: Compiled, src: Endpoint, dst: Endpoint) -> LinkResult:
         hit = self.search(compiled, src)
         if hit is not None:
             return self.result(LinkStatus.WIRED, f"pattern found in {src.label}", [hit])
@@ -173,12 +169,39 @@ class _LinkChecker:
 
     def without_pattern(self, src: Endpoint, dst: Endpoint) -> LinkResult:
         reference, names = _reference_pattern(dst)
-        compiled = self.ctx.regexes.compile(reference)
-        hit = self.search(compiled, src)
+        hit = None
+        if not self._cannot_mention(src, _reference_words(dst)):
+            compiled = self.ctx.regexes.compile(reference, trusted=True)
+            hit = self.search(compiled, src)
         if hit is not None:
             return self.result(LinkStatus.WIRED, f"{src.label} references {dst.label}", [hit])
         reason = f"{src.label} does not reference {dst.label} (no import or mention of {names})"
         return self.result(LinkStatus.NOT_WIRED, reason, [])
+
+    def _cannot_mention(self, src: Endpoint, words: list[str]) -> bool:
+        """The source file holds none of the words every alternative of the reference pattern
+        spells out: no match is possible, so the pattern is neither compiled nor run. (Not used
+        once the regex budget is spent, so that case still reports "not searched".)"""
+        if src.is_dir or self.ctx.regexes.remaining <= 0:
+            return False
+        source = self.ctx.files.get(src.file)
+        return source is not None and not any(word in source.text for word in words)
+
+
+def _reference_stem(dst: Endpoint) -> tuple[str, str]:
+    base = dst.file.rstrip("/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if not dst.is_dir and "." in base else base
+    if stem in ("__init__", "index", "mod", "main", "lib") and "/" in dst.file:
+        stem = dst.file.rsplit("/", 2)[-2]
+    return base, stem
+
+
+def _reference_words(dst: Endpoint) -> list[str]:
+    """Literal text each alternative of _reference_pattern(dst) contains (one of these)."""
+    if dst.symbol is not None:
+        return [dst.symbol.name]
+    base, stem = _reference_stem(dst)
+    return [stem, base]
 
 
 def _reference_pattern(dst: Endpoint) -> tuple[str, str]:
@@ -186,10 +209,7 @@ def _reference_pattern(dst: Endpoint) -> tuple[str, str]:
     if dst.symbol is not None:
         name = dst.symbol.name
         return rf"(?<![\w$]){regex.escape(name)}(?![\w$])", repr(name)
-    base = dst.file.rstrip("/").rsplit("/", 1)[-1]
-    stem = base.rsplit(".", 1)[0] if not dst.is_dir and "." in base else base
-    if stem in ("__init__", "index", "mod", "main", "lib") and "/" in dst.file:
-        stem = dst.file.rsplit("/", 2)[-2]
+    base, stem = _reference_stem(dst)
     word = regex.escape(stem)
     alternatives = [
         rf"^[ \t]*(?:from|import|export|use|mod|require|include|\#include|using|package)\b[^\n]*\b{word}\b",

@@ -39,13 +39,47 @@ STUB_MARKERS = frozenset(
 )
 
 
-_PREFILTER = ("todo", "fixme", "tbd", "xxx", "implemented", "placeholder", "stub", "dummy")
+# Each marker needs these characters; one-character `in` tests run at memchr speed, some 20x
+# faster than a multi-character needle, so a word is searched for only when its letters occur.
+_GATED_WORDS = (
+    ("X", "XXX"),
+    ("TD", "TODO"),
+    ("FX", "FIXME"),
+    ("TB", "TBD"),
+    ("NI", "NotImplementedError"),
+    ("!", "todo!"),
+    ("!", "unimplemented!"),
+)
+_COMMENT_WORDS = ("placeholder", "stub", "dummy")
+
+
+def _comment_has_word(text: str, opener: str) -> bool:
+    """Some `opener` (`#` or `/`) is followed on its line by a placeholder word (any case)."""
+    pos = text.find(opener)
+    while pos != -1:
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        rest = text[pos:end].casefold()  # as (?i) folds: "ſtub" matches stub
+        if any(word in rest for word in _COMMENT_WORDS):
+            return True
+        pos = text.find(opener, end)
+    return False
 
 
 def _may_have_markers(text: str) -> bool:
-    """Substring checks (C speed) before the regex: most files, and huge ones, have no marker."""
-    folded = text.lower()
-    return any(word in folded for word in _PREFILTER)
+    """A superset test of _MARKER before running it: most files, and huge ones, have no marker."""
+    for gate, word in _GATED_WORDS:
+        if all(ch in text for ch in gate) and word in text:
+            return True
+    # `throw new XError("not implemented")`
+    if "E" in text and "throw" in text and "implemented" in text.casefold():
+        return True
+    # `return x  # placeholder` / `return x; // stub`
+    if "return" not in text:
+        return False
+    return ("#" in text and _comment_has_word(text, "#")) or (
+        "/" in text and _comment_has_word(text, "/")
+    )
 
 
 _STUB_WORDS = {
@@ -130,7 +164,8 @@ def stub_reason(
     source: SourceFile, symbols: FileSymbols | None, scan: MarkerScan, below_min_lines: bool
 ) -> str | None:
     """Why the file is a stub under the rule above, or None when it is not."""
-    if not source.text.strip():
+    # `not text.strip()` without copying a 5 MB text: isspace stops at the first other character.
+    if not source.text or source.text.isspace():
         return "empty file"
     functions = symbols.functions if symbols else []
     stubs = [f for f in functions if f.stub]

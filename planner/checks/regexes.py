@@ -4,12 +4,19 @@ Patterns come from plans, so one of them may backtrack catastrophically (`(a+)+$
 The `regex` module stops a search after `timeout` seconds; the runner also keeps a budget for the
 whole run so a plan with a hundred bad patterns costs seconds, not hours. Patterns are compiled
 with MULTILINE because authors write them like grep patterns (`^def ` means "a line starting").
+
+Compiling with `regex` costs milliseconds a pattern, so two cheaper forms are used when they give
+the same answer: a pattern with no regex syntax (most key links: `import \\{ helper \\}`) is a
+Literal searched with `str.find`, which cannot backtrack; and the engine's own patterns (never a
+plan's) are compiled with the standard `re` module (`trusted=True`): they are written to be linear.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import regex
 
@@ -45,6 +52,38 @@ class Hit:
     end: int
 
 
+@dataclass(frozen=True)
+class Literal:
+    """A pattern without regex syntax: the text it matches, searched with str.find."""
+
+    text: str
+
+
+Compiled: TypeAlias = "regex.Pattern[str] | re.Pattern[str] | Literal"
+
+_META = frozenset(".^$*+?{}[]|()")
+
+
+def literal_of(pattern: str) -> str | None:
+    """The text a pattern matches when it is plain text (escaped punctuation allowed), else None.
+
+    Conservative: any metacharacter or letter escape (`\\d`, `\\b`, `\\n`) means a real regex.
+    """
+    out: list[str] = []
+    chars = iter(pattern)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars, "")
+            if not nxt or nxt.isalnum() or not nxt.isascii() or nxt == "_":
+                return None
+            out.append(nxt)
+        elif ch in _META:
+            return None
+        else:
+            out.append(ch)
+    return "".join(out) or None
+
+
 class RegexRunner:
     """Compile cache plus time-bounded search. One per run, shared by every plan."""
 
@@ -54,18 +93,29 @@ class RegexRunner:
         self.spent = 0.0
         self.searches = 0
         self.compiles = 0
-        self._compiled: dict[str, regex.Pattern[str] | PatternError] = {}
+        self._compiled: dict[tuple[str, bool], Compiled | PatternError] = {}
 
-    def compile(self, pattern: str) -> regex.Pattern[str]:
-        """The compiled pattern (compiled on first use only); PatternError when invalid."""
-        found = self._compiled.get(pattern)
+    def compile(self, pattern: str, *, trusted: bool = False) -> Compiled:
+        """The compiled pattern (compiled on first use only); PatternError when invalid.
+
+        `trusted` is for the engine's own linear patterns: compiled by `re`, searched without a
+        timeout. A plan's pattern is a Literal when it is plain text, else a `regex` pattern.
+        """
+        key = (pattern, trusted)
+        found = self._compiled.get(key)
         if found is None:
             self.compiles += 1
+            literal = literal_of(pattern)
             try:
-                found = regex.compile(pattern, regex.MULTILINE)
-            except (regex.error, ValueError, OverflowError, RecursionError) as exc:
+                if literal is not None:
+                    found = Literal(literal)
+                elif trusted:
+                    found = re.compile(pattern, re.MULTILINE)
+                else:
+                    found = regex.compile(pattern, regex.MULTILINE)
+            except (regex.error, re.error, ValueError, OverflowError, RecursionError) as exc:
                 found = PatternError(str(exc))
-            self._compiled[pattern] = found
+            self._compiled[key] = found
         if isinstance(found, PatternError):
             raise found
         return found
@@ -75,7 +125,7 @@ class RegexRunner:
         return self.budget - self.spent
 
     def search(
-        self, compiled: regex.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+        self, compiled: Compiled, text: str, pos: int = 0, endpos: int | None = None
     ) -> Hit | None:
         """First match in text[pos:endpos]; SearchTimeout / BudgetExhausted instead of hanging."""
         remaining = self.remaining
@@ -83,11 +133,16 @@ class RegexRunner:
             raise BudgetExhausted(self.budget)
         limit = min(self.timeout, remaining)
         self.searches += 1
+        end = len(text) if endpos is None else endpos
         started = time.perf_counter()
         try:
-            match = compiled.search(
-                text, pos, len(text) if endpos is None else endpos, timeout=limit
-            )
+            if isinstance(compiled, Literal):
+                at = text.find(compiled.text, pos, end)
+                return None if at == -1 else Hit(at, at + len(compiled.text))
+            if isinstance(compiled, re.Pattern):
+                match = compiled.search(text, pos, end)
+            else:
+                match = compiled.search(text, pos, end, timeout=limit)
         except TimeoutError:
             raise SearchTimeout(limit) from None
         finally:

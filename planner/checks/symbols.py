@@ -76,6 +76,34 @@ class SymbolIndex:
         self._found: dict[str, list[Symbol]] = {}
         self._roots: list[str] | None = None
         self._modules: dict[str, list[tuple[str, list[str]]]] = {}
+        # Path resolution for the run: realpath costs an lstat per component, and plans name the
+        # same paths again and again (files_modified, artifacts, link ends). A static check
+        # assumes the tree does not change under it, as the file cache does.
+        self._resolved: dict[str, Path | PathRefused] = {}
+        self._rels: dict[Path, str] = {}
+        self._listings: dict[str, frozenset[str] | None] = {}  # folder -> its file names
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def resolve(self, rel: str) -> Path:
+        """paths.resolve_inside under this root, once per spelling per run."""
+        found = self._resolved.get(rel)
+        if found is None:
+            try:
+                found = resolve_inside(self.root, rel)
+            except PathRefused as refused:
+                found = refused
+            self._resolved[rel] = found
+        if isinstance(found, PathRefused):
+            raise found
+        return found
+
+    def rel_of(self, real: Path) -> str:
+        """paths.project_rel under this root, memoized."""
+        found = self._rels.get(real)
+        if found is None:
+            found = self._rels[real] = project_rel(self.root, real)
+        return found
 
     # -- one file ---------------------------------------------------------------------------
 
@@ -150,10 +178,10 @@ class SymbolIndex:
     def is_file(self, rel: str) -> str | None:
         """The confined project-relative path of an existing file, else None."""
         try:
-            real = resolve_inside(self.root, rel)
+            real = self.resolve(rel)
         except PathRefused:
             return None
-        return project_rel(self.root, real) if real.is_file() else None
+        return self.rel_of(real) if real.is_file() else None
 
     def module_files(self, parts: list[str]) -> list[tuple[str, list[str]]]:
         """Files a dotted path can name, longest module prefix first: [(file, remaining parts)].
@@ -169,11 +197,12 @@ class SymbolIndex:
             module = "/".join(parts[:k])
             parent = module.rpartition("/")[0]
             for root in self.source_roots():
-                if not os.path.isdir(os.path.join(self.root, root + parent)):
+                if self._files_in(root + parent) is None:
                     continue
                 for suffix in _MODULE_SUFFIXES:
                     candidate = f"{root}{module}{suffix}"
-                    if not os.path.isfile(os.path.join(self.root, candidate)):
+                    folder, _, name = candidate.rpartition("/")
+                    if name not in (self._files_in(folder) or ()):
                         continue
                     rel = self.is_file(candidate)
                     if rel and all(rel != f for f, _ in result):
@@ -182,6 +211,18 @@ class SymbolIndex:
                 break
         self._modules[key] = result
         return result
+
+    def _files_in(self, folder: str) -> frozenset[str] | None:
+        """Names of the files in a project folder (one scandir per run), None if no such folder."""
+        if folder not in self._listings:
+            found: frozenset[str] | None
+            try:
+                with os.scandir(os.path.join(self.root, folder)) as entries:
+                    found = frozenset(e.name for e in entries if e.is_file())
+            except OSError:
+                found = None
+            self._listings[folder] = found
+        return self._listings[folder]
 
     # -- by name ----------------------------------------------------------------------------
 
