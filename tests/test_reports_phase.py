@@ -493,3 +493,41 @@ def test_split_phase(phase: str, expected: tuple[str, str]) -> None:
 )
 def test_normalize_text(a: str, b: str) -> None:
     assert normalize_text(a) == b
+
+
+def test_task_gaps_and_no_command_listed_twice() -> None:
+    from planner.results import TaskCheck
+
+    failing = cmd("pytest tests/test_a.py -q", CommandStatus.FAILED, reason="exit 1")
+    cited = truth(
+        "A works",
+        TruthStatus.FAILED,
+        reason="verify command exit 1",
+        evidence=[ev(None, None, "`pytest tests/test_a.py -q`: failed, exit 1")],
+    )
+    task_cmd = cmd(
+        "pytest tests/test_b.py -q",
+        CommandStatus.FAILED,
+        reason="exit 1",
+        output_tail="1 failed in 0.12s\n",
+    )
+    p = plan(
+        truths=[cited],
+        commands=[failing],
+        tasks=[
+            TaskCheck(index=2, name="Fix B", commands=[cmd("true"), task_cmd]),
+            TaskCheck(index=3, name="Fix A", commands=[failing]),  # cited by the truth gap
+        ],
+    )
+    pv = build([p])
+    assert [(g.kind.value, g.truth) for g in pv.gaps] == [
+        ("truth", "A works"),
+        ("task", "Task 2 of 26-04 (Fix B): verification passes"),
+    ]
+    assert pv.gaps[1].reason == (
+        "verification failed: 1 of 2 commands did not pass: `pytest tests/test_b.py -q`: "
+        "failed (exit 1); output ends: 1 failed in 0.12s"
+    )
+    assert pv.gaps[1].identity == "task:26-04#2"
+    # Task commands count as commands run.
+    assert pv.score.commands.text() == "1/4"

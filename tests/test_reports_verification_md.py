@@ -192,10 +192,10 @@ def test_tables_rows_and_symbols() -> None:
         '| `saas/models.py` | `ecommerce.models.Subscription` | relationship("Subscription") | ✓ WIRED | — |'
     ) in text
     assert (
-        "| `pytest tests/ -q` | 26-04 | ✗ failed | 1 | 3.2s | pytest: 4 passed, 1 failed, 0 errors, 0 skipped<br>"
+        "| `pytest tests/ -q` | 26-04 | — | ✗ failed | 1 | 3.2s | pytest: 4 passed, 1 failed, 0 errors, 0 skipped<br>"
         "1 failed, 4 passed in 0.31s |"
     ) in text
-    assert "| `grep -c x a \\| wc -l` | 26-04 | ✓ passed | 0 | 0.0s | — |" in text
+    assert "| `grep -c x a \\| wc -l` | 26-04 | — | ✓ passed | 0 | 0.0s | — |" in text
     assert (
         "| backend/tests/test_x.py | 3 | TODO: # TODO: write | 🛑 Blocker | Stub: the artifact is not substantive |"
         in text
@@ -460,3 +460,48 @@ def test_re_verification_through_loader(tmp_path: Path) -> None:
         ["B holds"],
         [],
     )
+
+
+def test_digest_covers_verdicts_not_volatile_text() -> None:
+    from planner.reports.verification_md import results_digest
+    from planner.results import ExpectationResult, ExpectationStatus
+
+    def variant(seconds: str, *, exit_code: int = 1) -> PhaseVerification:
+        pv = sample(verified_at=T1)
+        failing = pv.plans[0].commands[0]
+        failing.fail_lines = [f"FAIL: 1 failed in {seconds}"]
+        failing.reason = f"exit {exit_code}; 1 output line starts with FAIL: 1 failed in {seconds}"
+        failing.exit_code = exit_code
+        failing.duration = float(seconds.rstrip("s"))
+        failing.expectations = [
+            ExpectationResult(
+                text="0 failed", status=ExpectationStatus.UNMET, detail=f"1 failed in {seconds}"
+            )
+        ]
+        pv.plans[0].truths[-1].reason = f"no evidence after {seconds}"
+        return pv
+
+    assert results_digest(variant("0.12s")) == results_digest(variant("0.57s"))
+    # A verdict-level change (the exit code) is a change.
+    assert results_digest(variant("0.12s")) != results_digest(variant("0.12s", exit_code=2))
+
+
+def test_artifact_details_say_the_line_count_once() -> None:
+    pv = build(
+        [
+            plan(
+                artifacts=[
+                    artifact(
+                        "backend/tests/conftest.py",
+                        ArtifactStatus.VERIFIED,
+                        reason="exists, 66 lines",
+                        lines=66,
+                        evidence=[ev("backend/tests/conftest.py", None, "exists, 66 lines")],
+                    )
+                ]
+            )
+        ]
+    )
+    text = render_verification(pv)
+    row = next(ln for ln in text.splitlines() if ln.startswith("| `backend/tests/conftest.py`"))
+    assert row.endswith("| ✓ VERIFIED | exists, 66 lines |")

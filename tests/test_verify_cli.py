@@ -304,8 +304,9 @@ def test_github_format_for_a_failed_truth_command(tmp_path: Path) -> None:
         "::error file=.planning/phases/01-demo/01-01-PLAN.md,line=9,title=gsd verify 01-01%3A failed"
         "::it works: verify command exit 1; `false`: failed, exit 1"
     )
-    assert lines[1].startswith("::error file=.planning/phases/01-demo/01-01-PLAN.md,line=9,")
-    assert lines[1].endswith("::Command `false` passes: failed (exit 1); exit 1")
+    # The failing command is the truth gap's evidence: not annotated a second time.
+    assert not any("::Command `false` passes" in line for line in lines)
+    assert lines[1] == "gaps found: 0/1 must-haves verified (1 truth, 1 command failing)"
 
 
 def test_colour_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,3 +333,82 @@ def test_diagnostic_codes_are_in_range_and_documented() -> None:
         codes += list(module.CODES)
     assert len(codes) == len(set(codes))
     assert all(900 <= int(c[3:]) <= 949 for c in codes), codes
+
+
+# ---------------------------------------------------------------------------------------------
+# Report churn
+
+
+TIMED_FAIL = (
+    "python3 -c \"import time; print(f'FAIL: 1 failed in {time.perf_counter_ns() % 10**9}ns')\""
+)
+TIMED_EXIT = (
+    'python3 -c "import sys, time; '
+    "print(f'1 failed, 2 passed in {time.perf_counter_ns() % 10**6 / 1000:.3f}s'); sys.exit(1)\""
+)
+
+
+def test_failing_commands_printing_their_timing_do_not_rewrite_the_report(
+    tmp_path: Path,
+) -> None:
+    """Output, FAIL lines and timings change on every run; the verdicts do not: no rewrite."""
+    root = project(tmp_path, body=verification(TIMED_FAIL, TIMED_EXIT))
+    first = gsd(root, "verify", "phase", "1")
+    assert first.exit_code == 1, first.output
+    report = root / REPORT
+    before, mtime = report.read_bytes(), report.stat().st_mtime_ns
+    gaps = frontmatter(report)["gaps"]
+    assert [g["reason"].split(";")[0] for g in gaps] == ["failed (exit 0)", "failed (exit 1)"]
+    assert gaps[0]["reason"].startswith("failed (exit 0); FAIL: 1 failed in ")  # the volatile text
+    assert "; output ends: 1 failed, 2 passed in " in gaps[1]["reason"]
+    assert "exit 1; " not in gaps[1]["reason"]  # the exit code is said once
+    time.sleep(0.01)
+    again = gsd(root, "verify", "phase", "1")
+    assert again.exit_code == 1
+    assert f"report: {REPORT} (unchanged)" in again.stdout
+    assert (report.read_bytes(), report.stat().st_mtime_ns) == (before, mtime)
+    # Both runs really ran (and printed different timings): the ledger has both.
+    entries = Ledger(root / ".planning").entries("01-01")
+    assert len(entries) == 4
+    assert entries[0].output_head != entries[2].output_head
+
+
+def test_task_commands_run_and_checkpoints_need_a_person(tmp_path: Path) -> None:
+    tasks = (
+        '<task type="auto">\n  <name>Build it</name>\n  <verify>\n    echo "FAIL: not built"\n'
+        "  </verify>\n  <done>built</done>\n</task>\n"
+        '<task type="checkpoint:human-verify">\n  <name>Look at it</name>\n'
+        "  <what-built>The page</what-built>\n  <how-to-verify>Open it and look</how-to-verify>\n"
+        "  <verify>\n    touch checkpoint-ran\n  </verify>\n</task>\n"
+    )
+    root = project(tmp_path, body=f"<tasks>\n{tasks}</tasks>\n")
+    result = gsd(root, "verify", "phase", "1")
+    assert result.exit_code == 1, result.output
+    fm = frontmatter(root / REPORT)
+    (gap,) = fm["gaps"]
+    assert gap["truth"] == "Task 1 of 01-01 (Build it): verification passes"
+    assert gap["reason"] == (
+        'verification failed: 1 of 1 commands did not pass: `echo "FAIL: not built"`: '
+        "failed (exit 0); FAIL: not built"
+    )
+    assert not (root / "checkpoint-ran").exists()  # a checkpoint is never run
+    assert fm["human_verification"] == [
+        {
+            "test": "Task 2 of 01-01 (Look at it): The page",
+            "expected": "Open it and look",
+            "why_human": "checkpoint:human-verify task 2 of plan 01-01: gsd does not run it",
+        }
+    ]
+    body = (root / REPORT).read_text(encoding="utf-8")
+    assert '| `echo "FAIL: not built"` | 01-01 | 1 | ✗ failed | 0 |' in body
+    (entry,) = Ledger(root / ".planning").entries("01-01")
+    assert (entry.kind, entry.task, entry.status.value) == ("verify", 1, "failed")
+    # --static: the ledger's task result is the evidence, nothing runs; annotated at the command.
+    github = gsd(root, "verify", "phase", "1", "--static", "--format", "github").stdout
+    plan_lines = (root / ".planning/phases/01-demo/01-01-PLAN.md").read_text().splitlines()
+    line = plan_lines.index('    echo "FAIL: not built"') + 1
+    assert github.splitlines()[0].startswith(
+        f"::error file=.planning/phases/01-demo/01-01-PLAN.md,line={line},"
+    )
+    assert "::Task 1 of 01-01 (Build it): verification passes: verification failed" in github
+    assert len(Ledger(root / ".planning").entries("01-01")) == 1

@@ -12,10 +12,22 @@ The run is a list of named steps (`STEPS`), each a small function:
   re-verification and overrides). A plan that cannot be loaded at all (unreadable, empty, binary,
   frontmatter that is not YAML) is bad input: GsdError GSD900, exit 3. Lesser errors in a plan
   (a must-have of the wrong type, an unclosed task) stay on its result and become gaps.
-- run commands (not with `--static`): each plan's `<verification>` commands and its truths'
-  `verify:` commands, plans in parallel, recorded in the ledger (planner.verify.commands).
-- check: artifacts, key links, truths (planner.checks.engine) with the command results, the
-  ledger's latest task results and the previous report's overrides.
+- run commands (not with `--static`): fresh evidence, never trusted from an earlier run. Each
+  plan's auto tasks' `<verify>` commands (in task order), then its `<verification>` commands and
+  its truths' `verify:` commands; one plan's commands in order, plans in parallel up to `--jobs`,
+  each under the same runner, timeout and path map (planner.verify.commands). Every command is
+  recorded in the ledger under this verify run's id: task commands with kind `verify` and their
+  task index (they are the tasks' latest results from then on), the others with kind
+  `verification` / `truth`. A task's `<done>` lines that claim an absence (`No "X" errors`) are
+  checked against its commands' output. Checkpoint tasks are never run: each becomes a human
+  verification item (what was built, how to verify). With `--static` nothing runs and no process
+  is started: task results are the ledger's latest (from `gsd execute` or an earlier verify).
+- check: artifacts, key links, truths (planner.checks.engine) with the truth command results, the
+  task results (this run's, or the ledger's with `--static`) and the previous report's
+  overrides. A task whose verify commands did not all pass is a gap of its own (with the
+  command, verdict and FAIL lines or output tail), even when no truth maps to it; a command that
+  is already the evidence of a truth gap is not listed again (planner.reports.phase_items).
+  The Commands Run table lists task commands with their task index.
 - completeness: plans without a SUMMARY; files and commits each SUMMARY claims
   (planner.verify.completeness). With `verify plan`, only that plan's.
 - judge (`--agent CMD` only, even with `--static`; config's gsd.agent is for `execute` and never
@@ -219,18 +231,30 @@ def run_commands(run: Run) -> None:
 def check(run: Run) -> None:
     from planner.checks.engine import CheckContext, check_plan
     from planner.execution.ledger import Ledger
-    from planner.verify.commands import BatchResult
+    from planner.results import TaskCheck
+    from planner.verify.commands import BatchResult, checkpoint_checks, ledger_task_checks
 
     ctx = CheckContext.create(run.ws.root, previous=run.previous)
     ledger = Ledger(run.ws.planning)
     for lp in run.plans:
         commands = run.commands.get(lp.ref.id) or BatchResult()
-        plan_ctx = ctx.for_plan(
-            task_results=ledger.latest_task_results(lp.ref.id),
-            command_results=commands.by_truth,
+        # Fresh task results when verify ran the tasks; with --static, the ledger's latest.
+        tasks = (
+            ledger.latest_task_results(lp.ref.id) if run.options.static else commands.task_entries
         )
+        plan_ctx = ctx.for_plan(task_results=tasks, command_results=commands.by_truth)
         result = check_plan(lp.plan, lp.ref.id, plan_ctx)
         result.commands = list(commands.results)
+        result.tasks = (
+            ledger_task_checks(lp.plan, tasks)
+            if run.options.static
+            else [
+                TaskCheck(index=t.index, name=t.name, commands=commands.by_task[t.index])
+                for t in lp.plan.tasks
+                if t.index in commands.by_task
+            ]
+        )
+        result.human += checkpoint_checks(lp.plan, lp.ref.id)
         result.diagnostics = [
             *lp.diagnostics,
             *run.command_diagnostics.get(lp.ref.id, []),
@@ -320,7 +344,7 @@ def _end_ledger_runs(run: Run) -> None:
     assert run.report is not None
     ledger = Ledger(run.ws.planning)
     for result in run.report.plans:
-        if result.commands:
+        if result.commands or result.tasks:
             status = plan_status(result, run.report.completeness)
             ledger.end_run(run.run_id, result.plan_id, statuses[status])
 

@@ -4,7 +4,9 @@ Rules (DESIGN section 5), decided here once and used by every renderer:
 
 - A **gap** is any must-have that is not met (truth FAILED/PARTIAL, artifact MISSING/STUB/FAILED,
   link PARTIAL/NOT_WIRED/UNRESOLVED), any command that did not pass (failed, timed out, could not
-  run, interrupted, or an expectation of a checkable form was unmet), every *blocking*
+  run, interrupted, or an expectation of a checkable form was unmet), any task whose verify
+  commands verify ran and one did not pass (one gap per task, with the failing commands as
+  evidence); a command cited as evidence by a truth gap is not listed again; every *blocking*
   completeness finding (by default all of them: a plan without a SUMMARY, a file the SUMMARY names
   that does not exist, a commit it cites that git does not have: each is a claim of work that gsd
   cannot find), and every error diagnostic on a plan (something the plan declares could not be
@@ -18,8 +20,8 @@ Rules (DESIGN section 5), decided here once and used by every renderer:
 - **passed** otherwise.
 
 Score: `N/M must-haves verified` over truths + artifacts + key links. N counts truths PASSED by a
-check or an override (not judged ones), artifacts VERIFIED and links WIRED. Commands are counted
-separately (passed / ran; skipped commands did not run).
+check or an override (not judged ones), artifacts VERIFIED and links WIRED. Commands (plan, truth and
+task commands) are counted separately (passed / ran; skipped commands did not run).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from planner.reports.phase_items import (
     identity_command,
     identity_completeness,
     identity_link,
+    identity_task,
     identity_truth,
     is_judged,
     normalize_ref,
@@ -54,6 +57,7 @@ from planner.reports.phase_items import (
     phrase_command,
     phrase_completeness,
     phrase_link,
+    phrase_task,
     truth_verified,
 )
 from planner.results import ArtifactStatus, LinkStatus, MarkerHit, PlanCheckResult, TruthStatus
@@ -81,6 +85,7 @@ __all__ = [  # the item rules are re-exported: callers import everything from he
     "identity_command",
     "identity_completeness",
     "identity_link",
+    "identity_task",
     "identity_truth",
     "is_judged",
     "normalize_ref",
@@ -89,6 +94,7 @@ __all__ = [  # the item rules are re-exported: callers import everything from he
     "phrase_command",
     "phrase_completeness",
     "phrase_link",
+    "phrase_task",
     "plan_status",
     "split_phase",
     "truth_verified",
@@ -184,7 +190,9 @@ def compute_score(plans: Sequence[PlanCheckResult]) -> Score:
         s.artifacts.verified += sum(a.status is ArtifactStatus.VERIFIED for a in p.artifacts)
         s.links.total += len(p.links)
         s.links.verified += sum(lk.status is LinkStatus.WIRED for lk in p.links)
-        ran = [c for c in p.commands if command_ran(c)]
+        ran = [
+            c for c in [*p.commands, *(c for t in p.tasks for c in t.commands)] if command_ran(c)
+        ]
         s.commands.total += len(ran)
         s.commands.verified += sum(not command_failed(c) for c in ran)
     return s

@@ -24,6 +24,7 @@ from planner.results import (
     LinkResult,
     LinkStatus,
     PlanCheckResult,
+    TaskCheck,
     TruthResult,
     TruthSource,
     TruthStatus,
@@ -50,6 +51,7 @@ class GapKind(StrEnum):
     ARTIFACT = "artifact"
     LINK = "link"
     COMMAND = "command"
+    TASK = "task"
     COMPLETENESS = "completeness"
     DIAGNOSTIC = "diagnostic"
 
@@ -102,6 +104,10 @@ def identity_command(command: str) -> str:
     return "command:" + _WS.sub(" ", command).strip()
 
 
+def identity_task(plan: str, index: int) -> str:
+    return f"task:{plan}#{index}"
+
+
 def identity_completeness(phrase: str) -> str:
     return "completeness:" + normalize_text(phrase)
 
@@ -121,6 +127,11 @@ def phrase_link(link: LinkResult) -> str:
 
 def phrase_command(c: CommandResult) -> str:
     return f"Command `{_WS.sub(' ', c.command).strip()}` passes"
+
+
+def phrase_task(plan: str, task: TaskCheck) -> str:
+    name = _WS.sub(" ", task.name).strip()
+    return f"Task {task.index} of {plan}" + (f" ({name})" if name else "") + ": verification passes"
 
 
 def phrase_completeness(f: CompletenessFinding) -> str:
@@ -145,6 +156,8 @@ _LINK_GAP = {
     LinkStatus.NOT_WIRED: "failed",
     LinkStatus.UNRESOLVED: "failed",
 }
+_EXIT_ONLY = re.compile(r"exit(?: status| code)? -?\d+")
+_FAIL_COUNT = re.compile(r"\d+ output lines? starts? with FAIL")  # the FAIL lines say it better
 _TRUTH_GAP = {TruthStatus.FAILED: "failed", TruthStatus.PARTIAL: "partial"}
 _COMMAND_BAD = {
     CommandStatus.FAILED,
@@ -263,25 +276,68 @@ def _link_gap(lk: LinkResult, plan: str) -> GapItem:
     )
 
 
-def _command_gap(c: CommandResult, plan: str) -> GapItem:
-    bits = [c.status.value if c.exit_code is None else f"{c.status.value} (exit {c.exit_code})"]
+def _command_bits(c: CommandResult) -> list[str]:
+    """Verdict, reason (less what the other bits say better), test counts, FAIL lines, unmet
+    expectations; without FAIL lines, the output's last line: a failure always shows evidence."""
+    head = c.status.value if c.exit_code is None else f"{c.status.value} (exit {c.exit_code})"
+    bits = [head]
     if c.reason:
-        bits.append(c.reason)
+        # The head already says the exit code: "exit 1" in the reason would only repeat it.
+        kept = [
+            r
+            for r in c.reason.split("; ")
+            if r.strip()
+            and not _EXIT_ONLY.fullmatch(r.strip())
+            and not (c.fail_lines and _FAIL_COUNT.match(r.strip()))
+        ]
+        if kept:
+            bits.append("; ".join(kept))
     if c.test_counts:
         tc = c.test_counts
         bits.append(f"{tc.runner}: {tc.passed} passed, {tc.failed} failed, {tc.errors} errors")
-    bits.extend(c.fail_lines[:3])
+    bits.extend(ln for ln in c.fail_lines[:3] if not any(ln[:160] in b for b in bits))
     bits.extend(
-        f"expected {e.text!r}: unmet" for e in c.expectations if e.status is ExpectationStatus.UNMET
+        f"expected {e.text!r}: unmet"
+        for e in c.expectations
+        if e.status is ExpectationStatus.UNMET and not any(e.text in b for b in bits)
     )
+    if not c.fail_lines:
+        last = [ln.strip() for ln in (c.output_tail or c.output_head).splitlines() if ln.strip()]
+        if last:
+            bits.append(f"output ends: {last[-1][:200]}")
+    return bits
+
+
+def _command_gap(c: CommandResult, plan: str) -> GapItem:
     return GapItem(
         truth=phrase_command(c),
         status="failed",
-        reason="; ".join(bits),
+        reason="; ".join(_command_bits(c)),
         kind=GapKind.COMMAND,
         plan=plan,
         identity=identity_command(c.command),
     )
+
+
+def _task_gap(t: TaskCheck, plan: str) -> GapItem:
+    bad = [c for c in t.commands if command_failed(c)]
+    parts = [f"`{_WS.sub(' ', c.command).strip()}`: " + "; ".join(_command_bits(c)) for c in bad]
+    return GapItem(
+        truth=phrase_task(plan, t),
+        status="failed",
+        reason=f"verification failed: {len(bad)} of {len(t.commands)} commands did not pass: "
+        + " | ".join(parts),
+        missing=[f"task {t.index} verify command passes: `{c.command.strip()}`" for c in bad],
+        kind=GapKind.TASK,
+        plan=plan,
+        identity=identity_task(plan, t.index),
+    )
+
+
+def _cited(c: CommandResult, truth_gaps: Sequence[TruthResult]) -> bool:
+    """`c` is evidence for a truth gap already listed: its failure is not listed a second time."""
+    needle = f"`{_WS.sub(' ', c.command).strip()}`"
+    return any(needle in _WS.sub(" ", ev.text) for t in truth_gaps for ev in t.evidence)
 
 
 def _completeness_gap(f: CompletenessFinding) -> GapItem:
@@ -324,7 +380,16 @@ def collect_gaps(
         gaps += [_truth_gap(t, p.plan_id) for t in p.truths if t.status in _TRUTH_GAP]
         gaps += [_artifact_gap(a, p.plan_id) for a in p.artifacts if a.status in _ARTIFACT_GAP]
         gaps += [_link_gap(lk, p.plan_id) for lk in p.links if lk.status in _LINK_GAP]
-        gaps += [_command_gap(c, p.plan_id) for c in p.commands if command_failed(c)]
+        failing_truths = [t for t in p.truths if t.status in _TRUTH_GAP]
+        for task in p.tasks:
+            bad = [c for c in task.commands if command_failed(c)]
+            if bad and not all(_cited(c, failing_truths) for c in bad):
+                gaps.append(_task_gap(task, p.plan_id))
+        gaps += [
+            _command_gap(c, p.plan_id)
+            for c in p.commands
+            if command_failed(c) and not _cited(c, failing_truths)
+        ]
         gaps += [_diagnostic_gap(d, p) for d in p.diagnostics if d.severity is Severity.ERROR]
     gaps += [_completeness_gap(f) for f in completeness if f.blocking]
     return gaps

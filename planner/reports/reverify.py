@@ -44,8 +44,10 @@ from planner.reports.phase import (
     identity_command,
     identity_completeness,
     identity_link,
+    identity_task,
     identity_truth,
     normalize_text,
+    phrase_task,
     truth_verified,
 )
 
@@ -66,6 +68,7 @@ _GAP_NOT_FAILING = {"verified", "passed", "pass", "met", "closed"}
 _ARTIFACT_PHRASE = re.compile(r"^Artifact `(?P<path>[^`]+)`")
 _LINK_PHRASE = re.compile(r"^Key link `(?P<from>[^`]+)` → `(?P<to>[^`]+)`")
 _COMMAND_PHRASE = re.compile(r"^Command `(?P<cmd>.+)` passes$", re.S)
+_TASK_PHRASE = re.compile(r"^Task (?P<n>\d+) of (?P<plan>\S+)\b.*: verification passes$", re.S)
 _COMPLETENESS_PHRASE = re.compile(
     r"^(Plan \S+ has a SUMMARY|File `.+` named in the \S+ SUMMARY exists"
     r"|Commit \S+ cited in the \S+ SUMMARY exists in git|Plan \S+ can be checked\b.*)$",
@@ -82,6 +85,8 @@ def gap_identity(text: str) -> str:
         return identity_link(m["from"], m["to"])
     if m := _COMMAND_PHRASE.match(text):
         return identity_command(m["cmd"])
+    if m := _TASK_PHRASE.match(text):
+        return identity_task(m["plan"], int(m["n"]))
     if _COMPLETENESS_PHRASE.match(text):
         return identity_completeness(text)
     return identity_truth(text)
@@ -224,6 +229,14 @@ def _current_states(
                 checked.add(identity_command(c.command))
                 if not command_failed(c):
                     passing.setdefault(identity_command(c.command), f"Command `{c.command}` passes")
+        for task in p.tasks:  # run by this verify (or from the ledger with --static)
+            ran = [c for c in task.commands if command_ran(c)]
+            if ran:
+                checked.add(identity_task(p.plan_id, task.index))
+                if not any(command_failed(c) for c in ran):
+                    passing.setdefault(
+                        identity_task(p.plan_id, task.index), phrase_task(p.plan_id, task)
+                    )
     return passing, checked
 
 

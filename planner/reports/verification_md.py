@@ -1,12 +1,14 @@
 """VERIFICATION.md: render a PhaseVerification (frontmatter by yaml.safe_dump, body by template) and
 write it so that a re-run with unchanged results leaves the file byte-identical.
 
-Unchanged means: the same statuses, evidence, counts, gaps and human items. Three things change on
-every run without changing a result: the `verified:` time, command durations and output excerpts
-(pytest prints its own timing). So a write first re-renders with the file's own `verified:` time;
-if that is the file, nothing is written. Otherwise the file's last line, a results digest
-(`<!-- gsd:results sha256=R file=F -->`: R over the results without the volatile fields, F over the
-file text above the line), decides: same R and an unedited file (F matches) -> left untouched.
+Unchanged means: the same verdicts. Much changes on every run without changing a result: the
+`verified:` time, command durations, output excerpts and FAIL lines (pytest prints its own
+timing; plans echo counts and times), expectation details, ledger times in evidence. So a write
+first re-renders with the file's own `verified:` time; if that is the file, nothing is written.
+Otherwise the file's last line, a results digest (`<!-- gsd:results sha256=R file=F -->`: R over
+verdict-level data only -- statuses, identities, exit codes, test counts, expectation statuses,
+reasons with timings folded -- F over the file text above the line), decides: same R and an
+unedited file (F matches) -> left untouched, the evidence text of the run that wrote it kept.
 """
 
 from __future__ import annotations
@@ -44,14 +46,12 @@ from planner.results import (
 CODES = {"GSD720": "cannot write the report file"}
 
 TEMPLATE = "VERIFICATION.md.j2"
-_VOLATILE_COMMAND_KEYS = {
-    "duration",
-    "started_at",
-    "output_head",
-    "output_tail",
-    "output_bytes",
-    "omitted_bytes",
-}
+# Timings inside reasons ("timed out after 300 s" stays: it is the limit, not a measurement of
+# this run, but "in 0.12s" and ISO times are): folded before digesting.
+_TIMING = re.compile(
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"
+    r"|\b\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?)\b"
+)
 _MARKER = re.compile(
     r"\n<!-- gsd:results sha256=(?P<r>[0-9a-f]{16}) file=(?P<f>[0-9a-f]{16}) -->\n\Z"
 )
@@ -107,7 +107,9 @@ def _details(
     reason: str, evidence: list[Evidence], extra: list[str] | None = None, limit: int = 3
 ) -> str:
     parts = [reason] if reason else []
-    parts += extra or []
+    # What the reason already says is not repeated ("66 lines<br>66 lines").
+    parts += [x for x in extra or [] if x not in reason]
+    evidence = [ev for ev in evidence if ev.line or not ev.text or ev.text not in reason]
     parts += [md_truncate(ev.format()) for ev in evidence[:limit]]
     if len(evidence) > limit:
         parts.append(f"(+{len(evidence) - limit} more)")
@@ -158,11 +160,11 @@ def command_output_summary(c: CommandResult) -> str:
         if c.reason:
             parts.append(c.reason)
         tail = c.fail_lines[:2] or [_last_line(c.output_tail or c.output_head)]
-        parts += [md_truncate(x, 160) for x in tail if x]
+        parts += [md_truncate(x, 160) for x in tail if x and x[:160] not in (c.reason or "")]
     return "\n".join(parts) or "—"
 
 
-def _command_row(c: CommandResult, plan: str) -> dict[str, str]:
+def _command_row(c: CommandResult, plan: str, task: int | None = None) -> dict[str, str]:
     exit_ = (
         str(c.exit_code) if c.exit_code is not None else (f"signal {c.signal}" if c.signal else "—")
     )
@@ -174,6 +176,7 @@ def _command_row(c: CommandResult, plan: str) -> dict[str, str]:
     return {
         "command": c.command,
         "plan": plan,
+        "task": str(task) if task is not None else "—",
         "verdict": verdict,
         "exit": exit_,
         "duration": f"{c.duration:.1f}s",
@@ -284,7 +287,14 @@ def _context(pv: PhaseVerification) -> dict[str, Any]:
         ),
         "artifacts": [_artifact_row(a) for p in pv.plans for a in p.artifacts],
         "links": [_link_row(lk) for p in pv.plans for lk in p.links],
-        "commands": [_command_row(c, p.plan_id) for p in pv.plans for c in p.commands],
+        "commands": [
+            row
+            for p in pv.plans
+            for row in [
+                *(_command_row(c, p.plan_id, t.index) for t in p.tasks for c in t.commands),
+                *(_command_row(c, p.plan_id) for c in p.commands),
+            ]
+        ],
         "anti_patterns": [
             {
                 "file": m.file,
@@ -311,13 +321,80 @@ def _context(pv: PhaseVerification) -> dict[str, Any]:
     }
 
 
+def _stable(text: str | None) -> str:
+    return _TIMING.sub("<t>", text or "")
+
+
+def _truth_reason(t: TruthResult) -> str:
+    # A command's or task's reason quotes its output (FAIL lines): the commands are digested.
+    if t.source in (TruthSource.COMMAND, TruthSource.TASK):
+        return ""
+    return _stable(t.reason)
+
+
+def _command_verdict(c: CommandResult) -> list[Any]:
+    """What decides a command's row: never its output, FAIL lines, durations or details, nor
+    its reason (it quotes FAIL lines, and a ledger entry read back with --static has none)."""
+    counts = c.test_counts.model_dump(mode="json") if c.test_counts else None
+    return [
+        c.command,
+        c.status.value,
+        c.exit_code,
+        c.signal,
+        counts,
+        [[e.text, e.status.value] for e in c.expectations],
+    ]
+
+
+def _verdicts(pv: PhaseVerification) -> dict[str, Any]:
+    """Verdict-level data only: statuses, identities, exit codes, reasons without timings."""
+    plans = [
+        {
+            "plan": p.plan_id,
+            "path": p.path,
+            "truths": [
+                [t.text, t.status.value, t.source.value, t.judged, _truth_reason(t)]
+                for t in p.truths
+            ],
+            "artifacts": [
+                [a.path, a.status.value, _stable(a.reason), a.lines] for a in p.artifacts
+            ],
+            "links": [[lk.identity, lk.status.value, _stable(lk.reason)] for lk in p.links],
+            "commands": [_command_verdict(c) for c in p.commands],
+            "tasks": [
+                [t.index, t.name, [_command_verdict(c) for c in t.commands]] for t in p.tasks
+            ],
+            "diagnostics": [
+                [d.code, d.severity.value, d.file, d.line, d.message] for d in p.diagnostics
+            ],
+            "prose": p.prose_must_haves,
+        }
+        for p in pv.plans
+    ]
+    return {
+        "phase": [pv.phase, pv.phase_number, pv.phase_name, pv.goal, pv.status.value],
+        "score": pv.score.model_dump(mode="json"),
+        "plans": plans,
+        "completeness": [f.model_dump(mode="json") for f in pv.completeness],
+        "anti_patterns": [[m.file, m.line, m.marker, m.severity] for m in pv.anti_patterns],
+        "gaps": [[g.identity, g.status, g.plan] for g in pv.gaps],
+        "human": [[h.test, h.expected, h.why_human] for h in pv.human_verification],
+        "re_verification": pv.re_verification.model_dump(mode="json")
+        if pv.re_verification
+        else None,
+        "overrides": [o.model_dump(mode="json") for o in pv.overrides],
+        "diagnostics": [
+            [d.code, d.severity.value, d.file, d.line, d.message] for d in pv.diagnostics
+        ],
+        "version": pv.gsd_version,
+    }
+
+
 def results_digest(pv: PhaseVerification) -> str:
-    """Digest of the results without the fields that change on every run (see module doc)."""
-    data = pv.model_dump(mode="json", exclude={"verified_at"})
-    for plan in data["plans"]:
-        for cmd in plan["commands"]:
-            for key in _VOLATILE_COMMAND_KEYS:
-                cmd.pop(key, None)
+    """Digest of the verdicts (see module doc): output excerpts, FAIL lines, expectation details,
+    durations and timings in reasons do not count, so a failing command that prints its own
+    timing (pytest's `in 0.12s`) does not rewrite the report on every run."""
+    data = _verdicts(pv)
     data["_template"] = template_text(TEMPLATE)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

@@ -1,4 +1,5 @@
-"""The commands `gsd verify` runs: each plan's `<verification>` commands and its truths' `verify:`.
+"""The commands `gsd verify` runs: each plan's auto tasks' `<verify>` commands, its
+`<verification>` commands and its truths' `verify:`.
 
     batches = [collect(plan, ref.id, phase.id, timeout) for ...]
     results = run_batches(batches, settings)          # plans in parallel, up to settings.jobs
@@ -7,25 +8,43 @@ Within a plan the commands run in the order written, one after another: plans wr
 read what an earlier one left behind (`pytest ... | tee out.txt`, then `grep ... out.txt`). Plans
 run in parallel. A truth's `verify:` text is split like any verify block (commands, `Expected:`
 lines, notes); prose is never run. When it holds several commands, the truth's result is the first
-that did not pass, else the last. Every command run is appended to the ledger (kind `verification`
-or `truth`, no task number: these are not task results and never feed `--resume`).
+that did not pass, else the last. Every command run is appended to the ledger: task commands with
+kind `verify` and their task index (fresh task results: what the checks engine and `--resume`
+read), the others with kind `verification` or `truth` and no task number. Checkpoint tasks are
+never run (a person checks them). Task commands run first, in task order, as `gsd execute` would.
+
+A task's `<done>` lines that claim an absence (`No "index ix_* already exists" errors`,
+`No UsageEvent mapper errors`) are checked against each of its commands' output like an
+`Expected:` line of that form: a command whose output shows what the task says is gone fails
+in the report (`expectation not met: done: ...`), even when it exited 0 (plans pipe pytest
+through grep); its ledger entry keeps the runner's verdict. Other done lines are prose for a
+person and are not checked here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from planner.documents.models import Plan, VerifyCommand
+from planner.documents.models import Expectation, Plan, VerifyCommand
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
 from planner.execution import procs
+from planner.execution.expectations import check_expectations
 from planner.execution.ledger import Ledger, RunStatus, entry_from_result
 from planner.execution.runner import run_command
-from planner.results import CommandResult, CommandStatus, ExpectationStatus
+from planner.results import (
+    CommandResult,
+    CommandStatus,
+    ExpectationStatus,
+    HumanCheck,
+    LedgerEntry,
+    TaskCheck,
+)
 
 CODES = {
     "GSD910": "a truth's verify: text holds no runnable command (kept as a note, never run)",
@@ -35,6 +54,7 @@ CODES = {
 class CommandKind(StrEnum):
     VERIFICATION = "verification"  # the plan's <verification> block
     TRUTH = "truth"  # a truth's own verify:
+    TASK = "verify"  # an auto task's <verify> (the ledger's kind for task results)
 
 
 @dataclass(frozen=True)
@@ -42,6 +62,8 @@ class PlannedCommand:
     kind: CommandKind
     command: VerifyCommand
     truth: str | None = None  # the truth's text, for TRUTH commands
+    task: int | None = None  # the task index, for TASK commands
+    done_checks: tuple[Expectation, ...] = ()  # the task's absence claims, for TASK commands
 
 
 @dataclass
@@ -58,8 +80,10 @@ class PlanBatch:
 
 @dataclass
 class BatchResult:
-    results: list[CommandResult] = field(default_factory=list)  # in the order written
+    results: list[CommandResult] = field(default_factory=list)  # plan-level, in the order written
     by_truth: dict[str, CommandResult] = field(default_factory=dict)  # for CheckContext
+    by_task: dict[int, list[CommandResult]] = field(default_factory=dict)  # task index -> results
+    task_entries: dict[int, list[LedgerEntry]] = field(default_factory=dict)  # for CheckContext
 
 
 @dataclass(frozen=True)
@@ -76,6 +100,14 @@ class RunSettings:
 
 def collect(plan: Plan, plan_id: str, phase_id: str, timeout: float) -> PlanBatch:
     batch = PlanBatch(plan_id=plan_id, phase_id=phase_id, plan_path=plan.path, timeout=timeout)
+    for task in plan.tasks:
+        if task.is_checkpoint or task.verify is None:
+            continue
+        done = tuple(absence_claims(task.done))
+        batch.commands += [
+            PlannedCommand(CommandKind.TASK, c, task=task.index, done_checks=done)
+            for c in task.verify.commands
+        ]
     if plan.verification is not None:
         batch.commands += [
             PlannedCommand(CommandKind.VERIFICATION, c) for c in plan.verification.commands
@@ -104,6 +136,98 @@ def collect(plan: Plan, plan_id: str, phase_id: str, timeout: float) -> PlanBatc
     return batch
 
 
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?")
+_ABSENCE = re.compile(r"^(?:no|without|zero)\s+\S", re.IGNORECASE)
+
+
+def absence_claims(done: str) -> list[Expectation]:
+    """The done lines that say something must not appear (`No "X" errors`), as expectations."""
+    out: list[Expectation] = []
+    for line in done.splitlines():
+        text = _BULLET.sub("", line).strip()
+        if _ABSENCE.match(text):
+            out.append(Expectation(text=text))
+    return out
+
+
+def check_done(result: CommandResult, claims: Sequence[Expectation]) -> None:
+    """Fail `result` when its output shows what a done line says is gone (only UNMET counts: a
+    claim gsd cannot check, or one met, adds nothing)."""
+    if not claims or result.status is not CommandStatus.PASSED:
+        return
+    checked = check_expectations(
+        claims,
+        result.output,
+        result.test_counts,
+        exit_code=result.exit_code,
+        complete=result.omitted_bytes == 0,
+    )
+    unmet = [
+        e.model_copy(update={"text": f"done: {e.text}"})
+        for e in checked
+        if e.status is ExpectationStatus.UNMET
+    ]
+    if unmet:
+        result.expectations += unmet
+        result.status = CommandStatus.FAILED
+        first = unmet[0]
+        # The detail starts with the clause it is about: "No "X" errors: 'X...' appears ...".
+        result.reason = f"expectation not met: done: {first.detail or first.text[6:]}"
+
+
+def result_from_entry(entry: LedgerEntry) -> CommandResult:
+    """A ledger entry as a command result (for `--static`: the evidence of an earlier run)."""
+    output = entry.output_head + ("\n" + entry.output_tail if entry.output_tail else "")
+    return CommandResult(
+        command=entry.command,
+        run_command=entry.run_command or entry.command,
+        cwd="",
+        status=entry.status,
+        exit_code=entry.exit_code,
+        duration=entry.duration,
+        started_at=entry.started_at,
+        output_head=entry.output_head,
+        output_tail=entry.output_tail,
+        fail_lines=[ln.strip() for ln in output.splitlines() if ln.startswith("FAIL")],
+        test_counts=entry.test_counts,
+    )
+
+
+def ledger_task_checks(plan: Plan, latest: dict[int, list[LedgerEntry]]) -> list[TaskCheck]:
+    """With `--static`: each auto task's latest ledger results, done claims checked as in a run."""
+    checks: list[TaskCheck] = []
+    for task in plan.tasks:
+        entries = latest.get(task.index)
+        if task.is_checkpoint or not entries:
+            continue
+        claims = absence_claims(task.done)
+        results = [result_from_entry(e) for e in entries]
+        for r in results:
+            check_done(r, claims)
+        checks.append(TaskCheck(index=task.index, name=task.name, commands=results))
+    return checks
+
+
+def checkpoint_checks(plan: Plan, plan_id: str) -> list[HumanCheck]:
+    """Checkpoint tasks are never run: each is a check for a person (what was built, how to verify)."""
+    checks: list[HumanCheck] = []
+    for task in plan.tasks:
+        if not task.is_checkpoint:
+            continue
+        built = task.elements.get("what-built", "").strip()
+        how = task.elements.get("how-to-verify", "").strip()
+        name = task.name.strip() or f"checkpoint task {task.index}"
+        checks.append(
+            HumanCheck(
+                test=f"Task {task.index} of {plan_id} ({name})" + (f": {built}" if built else ""),
+                expected=how or task.done.strip() or None,
+                why_human=f"{task.type} task {task.index} of plan {plan_id}: gsd does not run it",
+                plan=plan_id,
+            )
+        )
+    return checks
+
+
 def truth_verdict(results: Sequence[CommandResult]) -> CommandResult:
     """The result that speaks for a truth: the first that did not pass, else the last."""
     for r in results:
@@ -127,21 +251,28 @@ def _run_batch(batch: PlanBatch, settings: RunSettings) -> BatchResult:
             path_map=settings.path_map,
             expectations=planned.command.expectations,
         )
-        out.results.append(result)
+        entry = entry_from_result(
+            settings.run_id,
+            batch.plan_id,
+            result,
+            phase=batch.phase_id,
+            task=planned.task,
+            kind=planned.kind.value,
+            git_head=settings.git_head,
+            git_dirty=settings.git_dirty,
+        )
+        # After the ledger entry: the ledger keeps the runner's verdict (what `--resume` and truth
+        # evidence read); a done claim the output contradicts is this report's finding.
+        check_done(result, planned.done_checks)
+        if planned.task is not None:
+            out.by_task.setdefault(planned.task, []).append(result)
+            out.task_entries.setdefault(planned.task, []).append(entry)
+        else:
+            out.results.append(result)
         if planned.truth is not None:
             per_truth.setdefault(planned.truth, []).append(result)
         if settings.ledger is not None and result.status is not CommandStatus.INTERRUPTED:
-            settings.ledger.append(
-                entry_from_result(
-                    settings.run_id,
-                    batch.plan_id,
-                    result,
-                    phase=batch.phase_id,
-                    kind=planned.kind.value,
-                    git_head=settings.git_head,
-                    git_dirty=settings.git_dirty,
-                )
-            )
+            settings.ledger.append(entry)
         if procs.shutting_down():
             break
     out.by_truth = {truth: truth_verdict(rs) for truth, rs in per_truth.items()}

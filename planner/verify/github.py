@@ -22,6 +22,7 @@ from planner.reports.phase import (
     identity_command,
     identity_completeness,
     identity_link,
+    identity_task,
     identity_truth,
     phrase_completeness,
 )
@@ -46,6 +47,9 @@ def plan_locations(plan: Plan, plan_id: str) -> Locations:
     if plan.verification is not None:
         for c in plan.verification.commands:
             out.setdefault((plan_id, identity_command(c.text)), (plan.path, c.line))
+    for task in plan.tasks:  # a task gap points at the task's first verify command, else the task
+        first = task.verify.commands[0].line if task.verify and task.verify.commands else None
+        out[(plan_id, identity_task(plan_id, task.index))] = (plan.path, first or task.line)
     return out
 
 
