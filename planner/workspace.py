@@ -473,7 +473,12 @@ class Workspace:
                 cls="reference",
             )
         tries = [raw] if raw.is_absolute() else [Path.cwd() / raw, self.root / raw]
-        target = next((p for p in tries if p.exists()), None)
+        existing = [p for p in tries if p.exists()]
+        # A relative path is read from the cwd first, but one that only exists inside the project
+        # (the cwd being elsewhere) is the project's.
+        root_real = self.root.resolve()
+        target = next((p for p in existing if _is_relative_to(p.resolve(), root_real)), None)
+        target = target or (existing[0] if existing else None)
         if target is None:
             found = self._by_file_name(raw.name) if len(raw.parts) == 1 else None
             if found is not None:

@@ -358,3 +358,17 @@ def test_workspace_imports_no_heavy_modules(ws: Workspace) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "18 26-04 []"
+
+
+def test_relative_path_that_exists_in_the_cwd_and_in_the_project_is_the_projects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cwd holding its own `.planning/phases/01-x` must not shadow the project's folder."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    for base in (project, elsewhere):
+        (base / ".planning/phases/01-x").mkdir(parents=True)
+        (base / ".planning/phases/01-x/01-01-PLAN.md").write_text("---\nphase: 01-x\nplan: 01\n---\n")
+    monkeypatch.chdir(elsewhere)
+    ws = Workspace.discover(root=project)
+    found = ws.resolve(".planning/phases/01-x")
+    assert getattr(found, "dir", None) == project / ".planning/phases/01-x"
