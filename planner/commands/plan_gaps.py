@@ -71,6 +71,7 @@ def _plan(
         PathCleaner,
         already_planned,
         assign_owners,
+        attach_tasks,
         load_existing,
         open_gaps,
     )
@@ -102,6 +103,7 @@ def _plan(
             else f"nothing to plan: {report} has no open gap (status: {verification.status})"
         )
         return _note(result, code, Severity.INFO, report), ExitCode.NOTHING_TO_CHECK
+    attach_tasks(todo, existing, cleaner)
     fill_files_from_owners(todo, existing, cleaner)
     chunks = group_gaps(todo)
     names = naming(phase)

@@ -4,6 +4,8 @@ Sources, in this order (A first; the union is kept, up to MAX_CHECKS per task):
   A. the owning plan's `{truth, verify}` command; the verify commands of tasks (in any plan of the
      phase) whose done criteria or expectations state the truth (the same matching verify uses);
      `<verification>` commands whose expectations state it;
+     for a failed-task gap (`Task 2 of 26-04 (...): verification passes`), the task's commands
+     its `missing:` names;
   B. the verify commands of tasks that touch the gap's files (their <files>), and task or
      `<verification>` commands that name one of those files.
 A command the run ledger saw pass in its latest run is not a failing check and is left out; one it
@@ -64,7 +66,11 @@ def choose_checks(
 ) -> tuple[list[GapCheck], list[str]]:
     """(checks for the gap's task, commands left out with the reason)."""
     left_out: list[str] = []
-    kept = _usable(_tier_a(gap, existing) + _tier_b(gap, existing, cleaner), left_out)
+    tier_a = _tier_a(gap, existing)
+    # A failed task's own commands are its checks; other commands on its files would be noise.
+    own = any(c.origin == f"{gap.task_plan} task {gap.task_index}" for c in tier_a)
+    tier_b = [] if gap.task_plan and own else _tier_b(gap, existing, cleaner)
+    kept = _usable(tier_a + tier_b, left_out)
     return kept[:MAX_CHECKS], left_out
 
 
@@ -89,6 +95,7 @@ def _tier_a(gap: OpenGap, existing: list[Existing]) -> list[GapCheck]:
         for cmd in cmds:
             status = owner.plan_status.get(cmd.text) if owner else None
             out.append(_candidate(cmd, CheckSource.TRUTH_VERIFY, "owner truth", status))
+    out += _failed_task(gap, existing)
     for item in existing:
         if item.plan is None:
             continue
@@ -102,6 +109,29 @@ def _tier_a(gap: OpenGap, existing: list[Existing]) -> list[GapCheck]:
                 origin = f"{item.ref.id} verification"
                 status = item.plan_status.get(cmd.text)
                 out.append(_candidate(cmd, CheckSource.VERIFICATION, origin, status))
+    return out
+
+
+def _failed_task(gap: OpenGap, existing: list[Existing]) -> list[GapCheck]:
+    """The verify commands of the task a failed-task gap names: those its `missing:` lists (all of
+    the task's when it lists none); the ledger's verdicts then drop any that passed since."""
+    item = next((e for e in existing if e.ref.id == gap.task_plan and e.plan), None)
+    if item is None or item.plan is None:
+        return []
+    out: list[GapCheck] = []
+    for task in item.plan.tasks:
+        if task.index != gap.task_index or task.verify is None:
+            continue
+        statuses = item.task_status.get(task.index, {})
+        for cmd in task.verify.commands:
+            if gap.failing_commands and cmd.text.strip() not in gap.failing_commands:
+                continue
+            status = statuses.get(cmd.text)
+            if status is CommandStatus.PASSED and cmd.text.strip() in gap.failing_commands:
+                # exit 0 in the ledger, failed in the report (a FAIL line, an unmet done line)
+                status = None
+            origin = f"{item.ref.id} task {task.index}"
+            out.append(_candidate(cmd, CheckSource.TASK, origin, status))
     return out
 
 

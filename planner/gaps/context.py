@@ -33,6 +33,11 @@ CLOSED = CLOSED_GAP_STATUSES  # gap statuses that mean "not open" (shared with `
 _LINE_SUFFIX_RE = re.compile(r":\d+(?:[-:]\d+)?$")
 _PATHISH_RE = re.compile(r"[/\\]|\.\w{1,8}$")
 _NOT_A_PATH = frozenset({"", "none", "n/a", "na", "-", "null"})
+# The phrasing `gsd verify` gives a failed task (reports/phase_items.py: phrase_task, _task_gap).
+_TASK_GAP_RE = re.compile(
+    r"^Task (?P<n>\d+) of (?P<plan>\S+?)(?: \(.*\))?: verification passes$", re.S
+)
+_MISSING_CMD_RE = re.compile(r"^task (?P<n>\d+) verify command passes: `(?P<cmd>.+)`$", re.S)
 
 
 @dataclass(eq=False)
@@ -197,3 +202,28 @@ def already_planned(gap: OpenGap, existing: list[Existing]) -> str | None:
         ):
             return item.ref.id
     return None
+
+
+def attach_tasks(gaps: list[OpenGap], existing: list[Existing], cleaner: PathCleaner) -> None:
+    """A failed-task gap (`Task 2 of 26-04 (...): verification passes`) points at that task: its
+    failing commands (from `missing:`) become the gap's checks, its <files> the gap's files."""
+    by_id = {e.ref.id: e for e in existing}
+    for gap in gaps:
+        m = _TASK_GAP_RE.match(gap.truth)
+        if m is None:
+            continue
+        gap.task_plan, gap.task_index = m["plan"], int(m["n"])
+        for entry in gap.missing:
+            cmd = _MISSING_CMD_RE.match(entry)
+            if cmd and int(cmd["n"]) == gap.task_index:
+                gap.failing_commands.append(cmd["cmd"].strip())
+        item = by_id.get(gap.task_plan)
+        if gap.files or item is None or item.plan is None:
+            continue
+        for task in item.plan.tasks:
+            if task.index != gap.task_index:
+                continue
+            for raw in task.files:
+                path, _outside = cleaner.clean(raw)
+                if path and path not in gap.files:
+                    gap.files.append(path)

@@ -38,6 +38,11 @@ class OpenGap(BaseModel):
     outside: list[str] = Field(default_factory=list)  # paths named that are not in this project
     owners: list[str] = Field(default_factory=list)  # ids of the plans whose truth this is
     truth_verify: str | None = None  # the owner's `verify:` for this truth, when it has one
+    # A gap verify phrased "Task N of <plan> (...): verification passes": that task, and the
+    # commands its `missing:` entries name as failing (the checks to carry over).
+    task_plan: str | None = None
+    task_index: int | None = None
+    failing_commands: list[str] = Field(default_factory=list)
 
 
 class GapTask(BaseModel):
