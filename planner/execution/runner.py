@@ -125,6 +125,10 @@ def run_command(
         strays = not timed_out and procs.group_alive(proc.pid)
         if timed_out or strays:
             procs.terminate_group(proc, kill_grace)
+        elif not timed_out:
+            # A background child may have exited between the reap above and the liveness check:
+            # reap it now, or it lingers as a zombie in the group.
+            procs.reap_orphans(proc.pid)
         _drain(read_fd, capture)
     finally:
         os.close(read_fd)
