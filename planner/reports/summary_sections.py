@@ -12,17 +12,18 @@ from typing import Any
 
 from planner.documents.models import Plan
 from planner.reports.phase import compute_score, is_judged
+from planner.reports.symbols import ARTIFACT as _ARTIFACT
+from planner.reports.symbols import LINK as _LINK
+from planner.reports.symbols import TRUTH as _TRUTH
 from planner.reports.templates import md_truncate, render_template
 from planner.results import (
     ArtifactStatus,
     CommandResult,
     CommandStatus,
-    LinkStatus,
     PlanRun,
     PlanRunStatus,
     TaskStatus,
     TestCounts,
-    TruthStatus,
 )
 
 SECTION_TEMPLATES = tuple(
@@ -50,24 +51,6 @@ _TASK = {
     TaskStatus.AWAITING_HUMAN: "? awaiting human",
     TaskStatus.APPROVED: "✓ approved",
     TaskStatus.INTERRUPTED: "✗ interrupted",
-}
-_TRUTH = {
-    TruthStatus.PASSED: "✓ VERIFIED",
-    TruthStatus.FAILED: "✗ FAILED",
-    TruthStatus.PARTIAL: "⚠️ PARTIAL",
-    TruthStatus.UNCERTAIN: "? UNCERTAIN",
-}
-_ARTIFACT = {
-    ArtifactStatus.VERIFIED: "✓ VERIFIED",
-    ArtifactStatus.MISSING: "✗ MISSING",
-    ArtifactStatus.STUB: "⚠️ STUB",
-    ArtifactStatus.FAILED: "✗ FAILED",
-}
-_LINK = {
-    LinkStatus.WIRED: "✓ WIRED",
-    LinkStatus.PARTIAL: "⚠️ PARTIAL",
-    LinkStatus.NOT_WIRED: "✗ NOT_WIRED",
-    LinkStatus.UNRESOLVED: "✗ UNRESOLVED",
 }
 _BAD = frozenset({CommandStatus.FAILED, CommandStatus.TIMED_OUT, CommandStatus.ERROR})
 

@@ -28,16 +28,17 @@ from planner.reports.phase import (
     VerificationStatus,
     is_judged,
 )
+from planner.reports.symbols import ARTIFACT as _ARTIFACT
+from planner.reports.symbols import LINK as _LINK
+from planner.reports.symbols import TRUTH as _TRUTH
 from planner.reports.templates import md_truncate, template_text
 from planner.results import (
     ArtifactResult,
-    ArtifactStatus,
     CommandResult,
     CommandStatus,
     Evidence,
     ExpectationStatus,
     LinkResult,
-    LinkStatus,
     TruthResult,
     TruthSource,
     TruthStatus,
@@ -58,24 +59,6 @@ _MARKER = re.compile(
 _VERIFIED_LINE = re.compile(r"^verified:[ \t]*(?P<v>.*?)[ \t]*$", re.M)
 
 # Symbols (seed 000). A judged status is never shown as VERIFIED.
-_TRUTH = {
-    TruthStatus.PASSED: "✓ VERIFIED",
-    TruthStatus.FAILED: "✗ FAILED",
-    TruthStatus.PARTIAL: "⚠️ PARTIAL",
-    TruthStatus.UNCERTAIN: "? UNCERTAIN",
-}
-_ARTIFACT = {
-    ArtifactStatus.VERIFIED: "✓ VERIFIED",
-    ArtifactStatus.MISSING: "✗ MISSING",
-    ArtifactStatus.STUB: "⚠️ STUB",
-    ArtifactStatus.FAILED: "✗ FAILED",
-}
-_LINK = {
-    LinkStatus.WIRED: "✓ WIRED",
-    LinkStatus.PARTIAL: "⚠️ PARTIAL",
-    LinkStatus.NOT_WIRED: "✗ NOT_WIRED",
-    LinkStatus.UNRESOLVED: "✗ UNRESOLVED",
-}
 _COMMAND = {
     CommandStatus.PASSED: "✓ passed",
     CommandStatus.FAILED: "✗ failed",
