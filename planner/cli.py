@@ -286,17 +286,11 @@ def status_cmd(
     json_out: _JSON = False,
 ) -> None:
     """Phases, plans, summaries, verification status and progress (always exit 0)."""
-    from planner.commands import status as cmd
+    from planner.fastpath import status_main
 
-    report, code = cmd.status(state(ctx).workspace(), phase)
-    for diagnostic in report.diagnostics:
-        output.err(diagnostic.format())
-    if json_out:
-        output.print_json(report.model_dump(mode="json"))
-    else:
-        output.out(cmd.render_text(report, color=output.color_enabled(sys.stdout)))
+    code = status_main(state(ctx), phase, json_out)
     if code:
-        raise typer.Exit(int(code))
+        raise typer.Exit(code)
 
 
 # ---------------------------------------------------------------------------------------------

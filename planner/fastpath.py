@@ -1,9 +1,10 @@
 """Hot, machine-facing command lines answered without importing typer (start-up budget).
 
-`gsd [--root DIR] [--no-color] show REF [--json]` is what agents call most; typer's import and
-parameter machinery cost about a third of its budget. Only these exact shapes are taken; anything
-else (help, unknown options, an option where REF should be) returns None and typer runs as usual.
-The command itself is the same function the typer command calls (`show_main`).
+`gsd [--root DIR] [--no-color] show REF [--json]` and `... status [N] [--json]` are what agents
+and prompts call most; typer's import and parameter machinery cost about a third of their budget.
+Only these exact shapes are taken; anything else (help, unknown options, an option where REF
+should be) returns None and typer runs as usual. The commands themselves are the same functions
+the typer commands call (`show_main`, `status_main`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,32 @@ def show_main(app_state: AppState, ref: str, json_out: bool) -> int:
     return int(result.exit_code)
 
 
+def status_main(app_state: AppState, ref: str | None, json_out: bool) -> int:
+    """`gsd status`: diagnostics on stderr, the report on stdout; returns the exit code."""
+    import sys
+
+    from planner import output
+    from planner.commands import status as cmd
+
+    report, code = cmd.status(app_state.workspace(), ref)
+    for diagnostic in report.diagnostics:
+        output.err(diagnostic.format())
+    if json_out:
+        output.print_json(report.model_dump(mode="json"))
+    else:
+        output.out(cmd.render_text(report, color=output.color_enabled(sys.stdout)))
+    return int(code)
+
+
+_VERBS = {"show": (1, 1), "status": (0, 1)}  # verb -> (min, max) positional arguments
+
+
 def fast_path(argv: list[str]) -> int | None:
     """The exit code when `argv` is a shape answered here, else None (typer handles it)."""
     args = list(argv)
     root: Path | None = None
     no_color = False
-    while args and args[0] != "show":
+    while args and args[0] not in _VERBS:
         head = args.pop(0)
         if head == "--no-color":
             no_color = True
@@ -50,7 +71,10 @@ def fast_path(argv: list[str]) -> int | None:
     rest = args[1:]
     json_out = "--json" in rest
     rest = [a for a in rest if a != "--json"]
-    if len(rest) != 1 or rest[0].startswith("-") or len(args) - 1 - len(rest) > 1:
+    low, high = _VERBS[args[0]]
+    if not low <= len(rest) <= high or any(a.startswith("-") for a in rest):
+        return None
+    if len(args) - 1 - len(rest) > 1:  # --json given twice
         return None
     from planner import output
     from planner.boundary import AppState, handle_exception
@@ -58,6 +82,8 @@ def fast_path(argv: list[str]) -> int | None:
     output.set_color(not no_color)
     app_state = AppState(root=root)
     try:
-        return show_main(app_state, rest[0], json_out)
+        if args[0] == "show":
+            return show_main(app_state, rest[0], json_out)
+        return status_main(app_state, rest[0] if rest else None, json_out)
     except (Exception, KeyboardInterrupt) as exc:
         return handle_exception(exc, app_state)
