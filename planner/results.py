@@ -225,6 +225,9 @@ class LedgerEntry(_Model):
     test_counts: TestCounts | None = None
     git_head: str | None = None
     git_dirty: bool | None = None
+    # The runner's verdict stands in `status` (truth evidence reads it); True when a `<done>` claim
+    # the output refuted failed the task anyway (done_claims.py), so `--resume` reruns it.
+    done_refuted: bool = False
 
 
 # ---------------------------------------------------------------------------------------------

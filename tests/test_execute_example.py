@@ -66,10 +66,13 @@ def test_execute_26_04_reports_passes_and_failures_with_evidence(
     )
     assert lines[3].endswith("failed, exit 0")  # a FAIL line with exit 0 is a failure
     assert lines[4] == "          FAIL: local create_all still exists"
+    # Task 3's pytest | grep | tail exits 0 with no FAIL line, but its done criteria say
+    # `No "index ix_* already exists" errors` and the output shows them: refuted (the same rule
+    # as gsd verify, planner/execution/done_claims.py).
     assert lines[5].startswith(
-        "  ✓ 3  Verify tests pass with clean database state  2/2 commands passed"
+        "  ✗ 3  Verify tests pass with clean database state  1/2 commands did not pass (failed)"
     )
-    assert lines[-1].startswith("26-04 ⚠️ partial: 2/3 tasks passed (failed: 2); ")
+    assert lines[-1].startswith("26-04 ⚠️ partial: 1/3 tasks passed (failed: 2, 3); ")
 
     text = (example_copy / SUMMARY_26_04).read_text(encoding="utf-8")
     fm = frontmatter_mapping(text)
@@ -77,7 +80,7 @@ def test_execute_26_04_reports_passes_and_failures_with_evidence(
         "26-ci-cd-fixes",
         "04",
         "partial",
-        "2/3 passed",
+        "1/3 passed",
     )
     tasks = read_managed_section(text, "tasks") or ""
     assert (
@@ -104,7 +107,8 @@ def test_execute_26_04_reports_passes_and_failures_with_evidence(
     health = next(
         e for e in entries if e.get("task") == 3 and "test_health_monitoring" in e["command"]
     )
-    assert (health["status"], health["exit_code"]) == ("passed", 0)
+    # The ledger keeps the runner's verdict and marks the refuted done claim (--resume reruns it).
+    assert (health["status"], health["exit_code"], health["done_refuted"]) == ("passed", 0, True)
     assert health["output_head"].count("ERROR backend/tests/test_health_monitoring.py::") == 5
     assert junit.read_text().count("<testcase ") == 6
 

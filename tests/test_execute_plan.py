@@ -230,6 +230,28 @@ def test_resume_skips_tasks_that_passed_in_the_latest_run(project: Path) -> None
     assert frontmatter_mapping(summary_path(project).read_text())["tasks"] == "2/2 passed"
 
 
+def test_a_refuted_done_claim_fails_the_task_and_resume_runs_it_again(project: Path) -> None:
+    """`No "X" errors` in <done> is checked against the output, as gsd verify does."""
+    write_plan(
+        project,
+        tasks=[
+            T(
+                "Health",
+                ["echo 'ERROR test_x - index ix_a already exists'"],
+                done='- No "index ix_* already exists" errors',
+            )
+        ],
+    )
+    code, out, _ = gsd("execute", "01-01")
+    assert code == 1
+    assert out.splitlines()[1].startswith("  ✗ 1  Health  1/1 commands did not pass (failed)")
+    (entry,) = [e for e in ledger_lines(project, "01-01") if e.get("record") != "run"]
+    assert (entry["status"], entry["done_refuted"]) == ("passed", True)
+    code, out, _ = gsd("execute", "01-01", "--resume")
+    assert code == 1
+    assert out.splitlines()[1].startswith("  ✗ 1  Health")  # not skipped as "passed"
+
+
 def test_resume_runs_a_task_again_when_its_commands_changed(project: Path) -> None:
     write_plan(project, tasks=[T("Only", ["true"])])
     assert gsd("execute", "01-01")[0] == 0

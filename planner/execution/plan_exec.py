@@ -29,6 +29,7 @@ from planner.errors import Diagnostic, GsdError, Severity
 from planner.execution import procs
 from planner.execution.agent import build_prompt, run_agent
 from planner.execution.checkpoint import describe_checkpoint, task_title
+from planner.execution.done_claims import absence_claims, check_done
 from planner.execution.gitstate import git_state
 from planner.execution.ledger import Ledger, RunStatus, entry_from_result
 from planner.execution.pathmap import map_paths, resolve_pairs
@@ -189,6 +190,7 @@ class _PlanExecution:
         self.env = {"GSD_PLAN": self.ref.id, "GSD_PHASE": self.ref.phase.id}
         self.git: tuple[str | None, bool | None] = (None, None)
         self.task_results: dict[int, list[LedgerEntry]] = {}  # verify entries, for the truths
+        self.runner_entries: list[LedgerEntry] = []  # the current task's ledger entries
         self.truth_results: dict[str, CommandResult] = {}
         self.commits: list[Commit] | None = None  # None: not a git work tree
         self.interrupted = False
@@ -385,13 +387,17 @@ class _PlanExecution:
                 break
             self.git = git_state(self.ws.root)  # what the verify commands will see
             tr.commands = []
+            self.runner_entries = []
+            claims = absence_claims(task.done)
             for c in commands:
                 tr.commands.append(
-                    self.command(c.text, c.expectations, task=task.index, kind="verify")
+                    self.command(
+                        c.text, c.expectations, task=task.index, kind="verify", claims=claims
+                    )
                 )
                 if self.control.cancelled():
                     break
-            self.task_results[task.index] = [self.entry(r, task.index) for r in tr.commands]
+            self.task_results[task.index] = list(self.runner_entries)
             tr.status, tr.reason = task_verdict(tr.commands, len(commands))
             if tr.status is not TaskStatus.FAILED:
                 break
@@ -428,7 +434,13 @@ class _PlanExecution:
             )
 
     def command(
-        self, text: str, expectations: Sequence[Expectation], *, task: int | None, kind: str
+        self,
+        text: str,
+        expectations: Sequence[Expectation],
+        *,
+        task: int | None,
+        kind: str,
+        claims: Sequence[Expectation] = (),
     ) -> CommandResult:
         result = run_command(
             text,
@@ -438,7 +450,13 @@ class _PlanExecution:
             path_map=self.opts.path_map,
             expectations=expectations,
         )
-        self.ledger.append(self.entry(result, task, kind))
+        # The same rule as gsd verify: a done claim the output refutes fails the command in this
+        # run's report; the ledger keeps the runner's verdict and marks the refutation.
+        entry = self.entry(result, task, kind)
+        check_done(result, claims)
+        entry.done_refuted = entry.status is not result.status
+        self.ledger.append(entry)
+        self.runner_entries.append(entry)
         return result
 
     def entry(self, result: CommandResult, task: int | None, kind: str = "verify") -> LedgerEntry:

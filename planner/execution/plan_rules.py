@@ -70,7 +70,7 @@ def resume_skips(ledger: Ledger, plan_id: str, plan: Plan) -> dict[int, str]:
         mine = [e for e in entries if e.task == task and e.run_id == run_id]
         if (
             task in wanted
-            and all(e.status is CommandStatus.PASSED for e in mine)
+            and all(e.status is CommandStatus.PASSED and not e.done_refuted for e in mine)
             and wanted[task] <= {e.command for e in mine}
         ):
             out[task] = run_id

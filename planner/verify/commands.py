@@ -264,6 +264,7 @@ def _run_batch(batch: PlanBatch, settings: RunSettings) -> BatchResult:
         # After the ledger entry: the ledger keeps the runner's verdict (what `--resume` and truth
         # evidence read); a done claim the output contradicts is this report's finding.
         check_done(result, planned.done_checks)
+        entry.done_refuted = entry.status is not result.status  # `--resume` reruns such a task
         if planned.task is not None:
             out.by_task.setdefault(planned.task, []).append(result)
             out.task_entries.setdefault(planned.task, []).append(entry)
