@@ -67,6 +67,9 @@ def _env(pythonpath: str | None = None) -> dict[str, str]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave no __pycache__ in examples/atom
     env["COLUMNS"] = "80"
+    # As gsd's runner does; pytest also stops truncating its short summary under CI, so the
+    # output is the same on a developer's machine and in CI.
+    env["CI"] = "1"
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     return env
@@ -174,7 +177,9 @@ def test_26_04_feedback_run_shows_only_passes(seeds_dir: Path) -> None:
 def test_26_04_health_run_shows_the_duplicate_index_errors(seeds_dir: Path) -> None:
     result = _run_shell(_verify_commands(seeds_dir / "001_48dba6ddd45e2763.txt")[5], EXAMPLE)
     assert result.returncode == 0
-    assert {line.removeprefix("ERROR ") for line in result.stdout.splitlines()} == HEALTH_ERRORS
+    lines = result.stdout.splitlines()
+    assert {line.removeprefix("ERROR ").split(" - ")[0] for line in lines} == HEALTH_ERRORS
+    assert all(line.endswith("index ix_agent_feedback_agent_id already exists") for line in lines)
 
 
 def test_26_06_governance_run_shows_two_passes(seeds_dir: Path) -> None:
