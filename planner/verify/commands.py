@@ -23,7 +23,6 @@ person and are not checked here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from planner.documents.models import Expectation, Plan, VerifyCommand
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
 from planner.execution import procs
-from planner.execution.expectations import check_expectations
+from planner.execution.done_claims import absence_claims, check_done
 from planner.execution.ledger import Ledger, RunStatus, entry_from_result
 from planner.execution.runner import run_command
 from planner.results import (
@@ -134,45 +133,6 @@ def collect(plan: Plan, plan_id: str, phase_id: str, timeout: float) -> PlanBatc
             located = command.model_copy(update={"line": truth.line})
             batch.commands.append(PlannedCommand(CommandKind.TRUTH, located, truth.text))
     return batch
-
-
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?")
-_ABSENCE = re.compile(r"^(?:no|without|zero)\s+\S", re.IGNORECASE)
-
-
-def absence_claims(done: str) -> list[Expectation]:
-    """The done lines that say something must not appear (`No "X" errors`), as expectations."""
-    out: list[Expectation] = []
-    for line in done.splitlines():
-        text = _BULLET.sub("", line).strip()
-        if _ABSENCE.match(text):
-            out.append(Expectation(text=text))
-    return out
-
-
-def check_done(result: CommandResult, claims: Sequence[Expectation]) -> None:
-    """Fail `result` when its output shows what a done line says is gone (only UNMET counts: a
-    claim gsd cannot check, or one met, adds nothing)."""
-    if not claims or result.status is not CommandStatus.PASSED:
-        return
-    checked = check_expectations(
-        claims,
-        result.output,
-        result.test_counts,
-        exit_code=result.exit_code,
-        complete=result.omitted_bytes == 0,
-    )
-    unmet = [
-        e.model_copy(update={"text": f"done: {e.text}"})
-        for e in checked
-        if e.status is ExpectationStatus.UNMET
-    ]
-    if unmet:
-        result.expectations += unmet
-        result.status = CommandStatus.FAILED
-        first = unmet[0]
-        # The detail starts with the clause it is about: "No "X" errors: 'X...' appears ...".
-        result.reason = f"expectation not met: done: {first.detail or first.text[6:]}"
 
 
 def result_from_entry(entry: LedgerEntry) -> CommandResult:
