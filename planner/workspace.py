@@ -70,12 +70,32 @@ def _natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
-def _number_prefix_pattern(number: str) -> str:
-    """Regex for a phase number with any zero padding: `02.1` -> `0*2\\.1`."""
+def _after_number(text: str, number: str) -> int:
+    """Where `text` continues after phase `number` with any zero padding (`002.1-` for `02.1`),
+    or -1. Plain string work: a compiled pattern per phase cost more than the listing itself."""
     m = _NUM_RE.match(number)
     if not m:
-        return re.escape(number)
-    return "0*" + str(int(m["int"])) + re.escape(m["dec"]) + re.escape(m["letter"])
+        return _after_prefix(text, number)
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if not digits or int(text[:digits]) != int(m["int"]):
+        return -1
+    rest = m["dec"] + m["letter"]
+    if text[digits : digits + len(rest)].casefold() != rest.casefold():
+        return -1
+    return _after_separator(text, digits + len(rest))
+
+
+def _after_prefix(text: str, prefix: str) -> int:
+    """Where `text` continues after `prefix` (any case) and a `-` or the end, or -1."""
+    if text[: len(prefix)].casefold() != prefix.casefold():
+        return -1
+    return _after_separator(text, len(prefix))
+
+
+def _after_separator(text: str, at: int) -> int:
+    if at == len(text):
+        return at
+    return at + 1 if text[at] == "-" else -1
 
 
 def _is_doc(name: str, suffix: str) -> bool:
@@ -155,16 +175,6 @@ class Phase:
                 self._files = []
         return self._files
 
-    @functools.cached_property
-    def _prefix_res(self) -> list[re.Pattern[str]]:
-        """How this phase's files may start: `<folder>-`, `<code>-<number>-`, `<number>-`."""
-        num = _number_prefix_pattern(self.number)
-        pats = [re.escape(self.dir.name)]
-        if self.code:
-            pats.append(re.escape(self.code) + "-" + num)
-        pats.append(num)
-        return [re.compile(p + r"(?:-|$)", re.IGNORECASE) for p in pats]
-
     def doc_number(self, file_name: str, suffix: str) -> str | None:
         """The plan number a document file carries: `26-04-PLAN.md` -> "04", `PLAN.md` -> ""."""
         if not _is_doc(file_name, suffix):
@@ -172,11 +182,16 @@ class Phase:
         body = file_name[: -len(suffix)].rstrip("-")
         if not body:
             return ""
-        for pat in self._prefix_res:
-            m = pat.match(body)
-            if m:
-                return body[m.end() :]
-        return body
+        # How this phase's files may start: `<folder>-`, `<code>-<number>-`, `<number>-`.
+        end = _after_prefix(body, self.dir.name)
+        if end < 0 and self.code:
+            start = _after_prefix(body, self.code)
+            if start >= 0:
+                end = _after_number(body[start:], self.number)
+                end = end + start if end >= 0 else -1
+        if end < 0:
+            end = _after_number(body, self.number)
+        return body[end:] if end >= 0 else body
 
     def plans(self) -> list[PlanRef]:
         if self._plans is None:
