@@ -25,6 +25,10 @@ _TABLE_ROW_RE = re.compile(
     r"^\s*(?:Phase\s+)?(?P<num>[A-Za-z]*\d[\w.]*?(?:-\d[\w.]*?)?)\.?(?::|\s|$)\s*(?P<name>.*)$"
 )
 _GOAL_RE = re.compile(r"^\*\*Goal\*\*:?\s*:?\s*(?P<goal>.+)$|^\*\*Goal:\*\*\s*(?P<goal2>.+)$", re.I)
+_REQUIREMENTS_RE = re.compile(
+    r"^(?:\*\*|__)?Requirements(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<ids>.+)$", re.I
+)
+_REQUIREMENT_ID_RE = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?\b")
 _COMPLETE_WORDS = ("complete", "completed", "done", "shipped", "✅", "✓")
 
 
@@ -45,6 +49,7 @@ class RoadmapPhase:
     goal: str | None = None
     complete: bool = False
     line: int | None = None  # 1-based line of the first declaration
+    requirements: list[str] = field(default_factory=list)  # `**Requirements**: CICD-01, ...`
 
     @property
     def key(self) -> str:
@@ -71,7 +76,9 @@ def parse_roadmap(text: str, path: Path | None = None) -> Roadmap:
     found: dict[str, RoadmapPhase] = {}
     order: list[str] = []
 
-    def note(number: str, name: str | None, line: int | None, complete: bool | None) -> RoadmapPhase:
+    def note(
+        number: str, name: str | None, line: int | None, complete: bool | None
+    ) -> RoadmapPhase:
         rng = _RANGE_RE.match(number)
         if rng and complete:  # "Phase 1-11" summarises an archived milestone: mark each phase
             for n in range(int(rng.group(1)), int(rng.group(2)) + 1):
@@ -97,7 +104,11 @@ def parse_roadmap(text: str, path: Path | None = None) -> Roadmap:
             inline = tokens[i + 1]
             m = _PHASE_RE.match(inline.content)
             line = inline.map[0] + 1 if inline.map else None
-            current = note(m.group("num"), m.group("name"), line, _says_complete(inline.content)) if m else None
+            current = (
+                note(m.group("num"), m.group("name"), line, _says_complete(inline.content))
+                if m
+                else None
+            )
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
             first = tok.content.splitlines()[0] if tok.content else ""
             m = _PHASE_RE.match(first)
@@ -105,12 +116,8 @@ def parse_roadmap(text: str, path: Path | None = None) -> Roadmap:
             if m and in_item and m.group("box") is not None:
                 line = tok.map[0] + 1 if tok.map else None
                 note(m.group("num"), m.group("name"), line, m.group("box") in "xX")
-            elif current is not None and current.goal is None:
-                for content_line in tok.content.splitlines():
-                    g = _GOAL_RE.match(content_line.strip())
-                    if g:
-                        current.goal = (g.group("goal") or g.group("goal2") or "").strip()
-                        break
+            elif current is not None:
+                _phase_details(current, tok.content)
         elif tok.type == "tr_open":
             in_row, row_cells, row_line = True, [], (tok.map[0] + 1 if tok.map else None)
         elif tok.type == "inline" and in_row:
@@ -119,6 +126,19 @@ def parse_roadmap(text: str, path: Path | None = None) -> Roadmap:
             in_row = False
             _table_row(row_cells, row_line, note)
     return Roadmap(path=path, phases=[found[k] for k in order])
+
+
+def _phase_details(phase: RoadmapPhase, paragraph: str) -> None:
+    """`**Goal**: ...` and `**Requirements**: ...` lines under a phase heading (first of each)."""
+    for content_line in paragraph.splitlines():
+        stripped = content_line.strip()
+        g = _GOAL_RE.match(stripped) if phase.goal is None else None
+        if g:
+            phase.goal = (g.group("goal") or g.group("goal2") or "").strip()
+            continue
+        r = _REQUIREMENTS_RE.match(stripped) if not phase.requirements else None
+        if r:
+            phase.requirements = list(dict.fromkeys(_REQUIREMENT_ID_RE.findall(r.group("ids"))))
 
 
 def _says_complete(text: str) -> bool:

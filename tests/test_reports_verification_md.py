@@ -45,6 +45,7 @@ HEADINGS = [
     "### Observable Truths",
     "### Required Artifacts",
     "### Key Link Verification",
+    "### Requirements Coverage",
     "### Commands Run",
     "### Anti-Patterns Found",
     "### Human Verification Required",
@@ -147,7 +148,7 @@ def test_headings_in_seed_order(seeds_dir: Path) -> None:
     common = [
         h for h in headings(seed) if h in HEADINGS
     ]  # the seed's own order of the shared sections
-    assert common == [h for h in HEADINGS if h in common] and len(common) == 8
+    assert common == [h for h in HEADINGS if h in common] and len(common) == 9
 
 
 def test_header_lines_and_footer() -> None:

@@ -114,6 +114,7 @@ class Run:
     command_diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
     results: list[PlanCheckResult] = field(default_factory=list)
     completeness: list[CompletenessFinding] = field(default_factory=list)
+    requirements_completed: dict[str, list[str]] = field(default_factory=dict)  # by plan id
     diagnostics: list[Diagnostic] = field(default_factory=list)  # report-level
     messages: list[Diagnostic] = field(default_factory=list)  # stderr only
     run_id: str = ""
@@ -276,6 +277,7 @@ def completeness(run: Run) -> None:
         ],
     )
     run.completeness = list(found.findings)
+    run.requirements_completed = found.requirements_completed
     run.diagnostics += found.diagnostics
 
 
@@ -306,6 +308,7 @@ def judge(run: Run) -> None:
 
 def build_report(run: Run) -> None:
     from planner.reports.phase import build_phase_verification
+    from planner.reports.requirements import RequirementInputs, requirement_texts
     from planner.roadmap import load_roadmap
     from planner.verify.report import split_comparison_diagnostics
 
@@ -325,6 +328,13 @@ def build_report(run: Run) -> None:
         overrides=run.previous.overrides if run.previous is not None and previous is None else (),
         verified_at=run.options.verified_at,
         diagnostics=run.diagnostics,
+        requirements=RequirementInputs(
+            claims={lp.ref.id: lp.plan.frontmatter.requirements for lp in run.plans},
+            # `verify plan` covers what its plans claim, not the whole phase's list.
+            phase_requirements=known.requirements if known and run.scope.whole_phase else (),
+            texts=requirement_texts(run.ws.planning),
+            completed=run.requirements_completed,
+        ),
     )
     pv, about_previous = split_comparison_diagnostics(pv)
     run.messages += about_previous

@@ -60,6 +60,7 @@ from planner.reports.phase_items import (
     phrase_task,
     truth_verified,
 )
+from planner.reports.requirements import RequirementCoverage, RequirementInputs, coverage
 from planner.results import ArtifactStatus, LinkStatus, MarkerHit, PlanCheckResult, TruthStatus
 
 __all__ = [  # the item rules are re-exported: callers import everything from here
@@ -165,6 +166,7 @@ class PhaseVerification(BaseModel):
     verified_at: str  # ISO 8601 UTC, seconds: "2026-02-18T21:30:00Z"
     plans: list[PlanCheckResult] = Field(default_factory=list)
     completeness: list[CompletenessFinding] = Field(default_factory=list)
+    requirements: list[RequirementCoverage] = Field(default_factory=list)
     anti_patterns: list[MarkerHit] = Field(default_factory=list)
     status: VerificationStatus
     score: Score
@@ -272,6 +274,7 @@ def build_phase_verification(
     verified_at: str | datetime | None = None,
     gsd_version: str | None = None,
     diagnostics: Sequence[Diagnostic] = (),
+    requirements: RequirementInputs | None = None,
 ) -> PhaseVerification:
     """Apply the rules above. `previous` (the report being replaced) adds re_verification and its
     overrides; `overrides` are new ones from the caller (they win over previous ones)."""
@@ -285,6 +288,7 @@ def build_phase_verification(
     gaps = collect_gaps(plan_list, findings)
     human = collect_human(plan_list)
     diags = list(diagnostics)
+    covered = coverage(requirements, plan_list, gaps) if requirements else []
     re_ver = None
     if previous is not None:
         re_ver, more = compare_with_previous(plan_list, gaps, previous)
@@ -297,6 +301,7 @@ def build_phase_verification(
         verified_at=_iso(verified_at),
         plans=plan_list,
         completeness=findings,
+        requirements=covered,
         anti_patterns=collect_anti_patterns(plan_list),
         status=decide_status(score, gaps, human),
         score=score,

@@ -28,6 +28,7 @@ from planner.reports.phase import (
     VerificationStatus,
     is_judged,
 )
+from planner.reports.requirements import RequirementCoverage, RequirementStatus
 from planner.reports.symbols import ARTIFACT as _ARTIFACT
 from planner.reports.symbols import LINK as _LINK
 from planner.reports.symbols import TRUTH as _TRUTH
@@ -270,6 +271,7 @@ def _context(pv: PhaseVerification) -> dict[str, Any]:
         ),
         "artifacts": [_artifact_row(a) for p in pv.plans for a in p.artifacts],
         "links": [_link_row(lk) for p in pv.plans for lk in p.links],
+        "requirements": [_requirement_row(r) for r in pv.requirements],
         "commands": [
             row
             for p in pv.plans
@@ -301,6 +303,34 @@ def _context(pv: PhaseVerification) -> dict[str, Any]:
         "notes": [f for f in pv.completeness if not f.blocking],
         "diagnostics": [d.format() for p in pv.plans for d in p.diagnostics]
         + [d.format() for d in pv.diagnostics],
+    }
+
+
+_REQUIREMENT_LABEL = {
+    RequirementStatus.SATISFIED: "✓ SATISFIED",
+    RequirementStatus.NEEDS_HUMAN: "? NEEDS HUMAN",
+    RequirementStatus.NOT_CHECKED: "? NOT CHECKED",
+    RequirementStatus.UNCLAIMED: "✗ NO PLAN",
+    RequirementStatus.BLOCKED: "✗ BLOCKED",
+}
+_REQUIREMENT_WHY = {
+    RequirementStatus.NEEDS_HUMAN: "checks passed; items only a person can check remain",
+    RequirementStatus.NOT_CHECKED: "the plans that claim it have nothing checkable",
+    RequirementStatus.UNCLAIMED: "ROADMAP assigns it to this phase; no plan claims it",
+}
+
+
+def _requirement_row(r: RequirementCoverage) -> dict[str, str]:
+    issues = list(r.blocking) + ([f"and {r.more_blocking} more gaps"] if r.more_blocking else [])
+    if r.status in _REQUIREMENT_WHY:
+        issues.append(_REQUIREMENT_WHY[r.status])
+    if r.overclaimed:
+        issues.append(f"SUMMARY of {', '.join(r.claimed_complete_by)} claims it complete")
+    return {
+        "requirement": f"{r.id}: {r.text}" if r.text else r.id,
+        "plans": ", ".join(r.plans) or "—",
+        "status": _REQUIREMENT_LABEL[r.status],
+        "issue": "; ".join(issues) or "—",
     }
 
 
@@ -359,6 +389,7 @@ def _verdicts(pv: PhaseVerification) -> dict[str, Any]:
         "score": pv.score.model_dump(mode="json"),
         "plans": plans,
         "completeness": [f.model_dump(mode="json") for f in pv.completeness],
+        "requirements": [r.model_dump(mode="json") for r in pv.requirements],
         "anti_patterns": [[m.file, m.line, m.marker, m.severity] for m in pv.anti_patterns],
         "gaps": [[g.identity, g.status, g.plan] for g in pv.gaps],
         "human": [[h.test, h.expected, h.why_human] for h in pv.human_verification],

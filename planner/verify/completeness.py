@@ -243,6 +243,8 @@ class PlanSummary:
 class CompletenessResult:
     findings: list[CompletenessFinding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # plan id -> the SUMMARY's `requirements-completed` (a claim, for Requirements Coverage)
+    requirements_completed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def check_completeness(root: Path, plans: Sequence[PlanSummary]) -> CompletenessResult:
@@ -278,6 +280,7 @@ def check_completeness(root: Path, plans: Sequence[PlanSummary]) -> Completeness
             )
             continue
         out.diagnostics += diags
+        out.requirements_completed[p.plan_id] = list(loaded.doc.requirements_completed)
         text = p.summary_path.read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
         claims = read_claims(loaded.doc, text)
         out.findings += _file_findings(root, p, claims.files, out.diagnostics)
