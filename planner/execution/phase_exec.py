@@ -74,11 +74,21 @@ def run_plans(
     ).run()
 
 
-def warm_up() -> None:
+WARM_UP_DELAY = 1.0  # seconds: plans without commands still get their imports warmed
+
+
+def warm_up(cancel: threading.Event | None = None) -> None:
     """Import and compile what a plan needs after its commands (must-have checks, the SUMMARY
     writer and its templates), in a background thread while the first commands run: those
-    imports then cost no wall time at the end of the run. A failure here is left for the real
-    use to report."""
+    imports then cost no wall time at the end of the run. It starts once a command is running
+    (or after `WARM_UP_DELAY`), so it never holds the interpreter while the plans start their
+    first commands, and not at all when `cancel` is set first (the run is over). A failure here
+    is left for the real use to report."""
+    waited = 0.0
+    while not procs.spawned.wait(0.02) and waited < WARM_UP_DELAY:
+        if cancel is not None and cancel.is_set():
+            return
+        waited += 0.02
     try:
         from planner.checks import engine  # noqa: F401
         from planner.gitops import fromgit, hooks  # noqa: F401
@@ -132,7 +142,8 @@ class _Scheduler:
 
     def run(self) -> PhaseOutcome:
         interrupted = False
-        warming = threading.Thread(target=warm_up, name="gsd-warm-up", daemon=True)
+        over = threading.Event()
+        warming = threading.Thread(target=warm_up, args=(over,), name="gsd-warm-up", daemon=True)
         warming.start()
         with ThreadPoolExecutor(self.max_jobs, thread_name_prefix="gsd-plan") as pool:
             try:
@@ -146,6 +157,7 @@ class _Scheduler:
                         self.drain()  # inside the guard: commands starting now are refused
             finally:
                 self.control.cancel()  # a bug in the loop: let the workers stop early
+        over.set()
         warming.join()  # never still importing while the interpreter shuts down
         # The futures are the truth (a "done" message may be lost to a signal mid-receive).
         for plan_id, future in self.futures.items():

@@ -39,6 +39,7 @@ _KILL_WAIT = 3.0  # after KILL, how long to wait for the kernel to finish the gr
 _lock = threading.RLock()  # re-entrant: the signal handler runs in the main thread
 _live: dict[int, subprocess.Popen[bytes]] = {}
 _shutdown = threading.Event()
+spawned = threading.Event()  # set once any command has started (background work waits for it)
 _critical_depth = 0  # main thread inside spawn(): a signal there is deferred, not raised
 _pending_interrupt = False
 _guard_depth = 0  # interrupt_guard blocks entered in the main thread
@@ -78,6 +79,7 @@ def spawn(
         )
         with _lock:
             _live[proc.pid] = proc
+        spawned.set()
     except BaseException:
         if main:
             _critical_depth -= 1
