@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
-from pathlib import Path
 
-# tempfile is not imported: it costs the git hook a few ms; O_EXCL with a unique name does the job.
+# The git hook writes through here: os.path rather than pathlib, no contextlib, and no tempfile
+# (each costs it a few ms); O_EXCL with a unique name does tempfile's job.
+TYPE_CHECKING = False  # mypy reads this as true
+if TYPE_CHECKING:
+    from pathlib import Path
+
 _counter = itertools.count()
 
 
-def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> bool:
+def atomic_write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> bool:
     """Write `text` to `path` atomically (temp file in the same folder, fsync, os.replace).
 
     Returns False and leaves the file untouched when its content is already `text` (so a re-run
@@ -22,29 +25,32 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> bool
     return atomic_write_bytes(path, data)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> bool:
-    path = Path(path)
+def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
+    target = os.fspath(path)
     try:
-        if path.read_bytes() == data:
-            return False
+        with open(target, "rb") as fh:
+            if fh.read() == data:
+                return False
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = _create_temp(path)
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    fd, tmp = _create_temp(target)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            mode = path.stat().st_mode & 0o7777
+            mode = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        try:  # noqa: SIM105 - contextlib is import time the hook would pay
             os.unlink(tmp)
+        except FileNotFoundError:
+            pass
         raise
     return True
 
@@ -55,9 +61,10 @@ def _umask() -> int:
     return current
 
 
-def _create_temp(path: Path) -> tuple[int, str]:
+def _create_temp(target: str) -> tuple[int, str]:
+    folder, name = os.path.split(target)
     while True:
-        tmp = str(path.parent / f".{path.name}.{os.getpid()}.{next(_counter)}.tmp")
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_counter)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
         except FileExistsError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,16 @@ from hypothesis import strategies as st
 
 from planner.documents.edit import frontmatter_mapping, read_managed_section
 from planner.gitops.commits import Commit, parse_log, parse_subject
-from planner.gitops.fastpath import record_fast, scalar
+from planner.gitops.fastpath import listed_hash, record_fast, scalar, yaml_number
 from planner.gitops.fromgit import rebuilt_entries
-from planner.gitops.record import new_summary, read_entries, record
+from planner.gitops.record import (
+    leading_hash,
+    new_summary,
+    read_entries,
+    record,
+    split_cell,
+    table_row,
+)
 from planner.gitops.rewrite import parse_pairs, rewritten_entries
 
 
@@ -234,3 +242,61 @@ def test_fast_path_declines_what_it_cannot_do_as_text() -> None:
     no_row = "---\ncommits:\n  - '1111111'\n---\n# S\n"
     absent = "---\nphase: 26\n---\n# S\n"
     assert [record_fast(t, c) for t in (flow, mapping, no_row, absent)] == [None] * 4
+
+
+# ---------------------------------------------------------------------------------------------
+# The hand-written matchers (no `re` on the hook's path) equal the regexes they replace.
+
+HEX_RE = re.compile(r"^([0-9a-fA-F]{7,40})\b")
+ROW_RE = re.compile(r"^\|\s*`?([0-9a-fA-F]{7,40})`?\s*\|(.*)\|\s*$")
+PIPE_RE = re.compile(r"(?<!\\)\|")
+ITEM_RE = re.compile(r"^  - (?:([0-9a-f]{7,40})|'([0-9a-f]{7,40})')$")
+NUMBER_RE = re.compile(r"0|[1-9][0-9]*|0[0-7]+|0b[01]+")
+
+_HEXISH = st.text(alphabet="0123456789abcdefABCDEFg_é ", min_size=5, max_size=44)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_HEXISH, st.from_regex(r"[0-9a-f]{6,42}[ .g_é]?", fullmatch=True)))
+def test_leading_hash_equals_the_regex(text: str) -> None:
+    m = HEX_RE.match(text)
+    assert leading_hash(text) == (m.group(1) if m else None)
+
+
+_ROWS = st.tuples(
+    st.sampled_from(["|", "| ", "|\u2003", " |", "|`", "| `"]),
+    st.from_regex(r"[0-9a-fA-F]{5,42}", fullmatch=True),
+    st.sampled_from(["", "`", "` ", " ", "x"]),
+    st.sampled_from(["|", " |", "`|"]),
+    st.text(alphabet="ab|\\ —`\n\r", max_size=10),
+    st.sampled_from(["|", "| ", "", " |\u2003", "|\n"]),
+).map("".join)
+
+
+@settings(max_examples=700, deadline=None)
+@given(_ROWS)
+def test_table_row_and_split_cell_equal_the_regexes(line: str) -> None:
+    m = ROW_RE.match(line.strip())
+    row = table_row(line.strip())
+    assert row == ((m.group(1), m.group(2)) if m else None)
+    if row:
+        assert split_cell(row[1]) == PIPE_RE.split(row[1], maxsplit=1)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.tuples(
+        st.sampled_from(["  - ", " - ", "  -", "  - '", "   - "]),
+        st.from_regex(r"[0-9a-fA-F]{5,42}", fullmatch=True),
+        st.sampled_from(["", "'", "\n", "'\n", "\n\n", " ", "x"]),
+    ).map("".join)
+)
+def test_listed_hash_equals_the_regex(item: str) -> None:
+    m = ITEM_RE.match(item)
+    assert listed_hash(item) == ((m.group(1) or m.group(2)) if m else None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789abcdef٣", max_size=9))
+def test_yaml_number_equals_the_regex(text: str) -> None:
+    assert yaml_number(text) == bool(NUMBER_RE.fullmatch(text))

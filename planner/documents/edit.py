@@ -7,20 +7,21 @@ again and compared with the original, so an edit that would disturb another key 
 (GSD608) instead of written. Managed sections are the lines between `<!-- gsd:begin NAME -->` and
 `<!-- gsd:end NAME -->` (markers inside code fences are text, not markers).
 
-This module sits on the git-hook path: it imports only `re` at load time, `yaml` when a
-frontmatter is parsed or written (managed sections need no YAML), and `planner.errors` (which
-pulls in pydantic) only when an error is raised.
+This module sits on the git-hook path, which it must not slow: it imports nothing at load time
+(no typing, hence plain classes rather than NamedTuples; no `re`, whose import with enum and
+functools is a third of the hook's time, hence hand-written line matchers), `re` only to add a
+missing section under a heading, `yaml` when a frontmatter is parsed or written (managed sections
+need no YAML), and `planner.errors` (which pulls in pydantic) only when an error is raised.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
-
+TYPE_CHECKING = False  # no typing at run time (the hook path); mypy reads this as true
 if TYPE_CHECKING:
+    import re
+    from collections.abc import Iterable, Iterator, Mapping
     from types import ModuleType
+    from typing import Any
 
     from planner.errors import GsdError
 
@@ -36,21 +37,89 @@ CODES = {
 }
 
 BOM = "\ufeff"
-# A top-level key line: `key:` at column 0 (plain, "double" or 'single' quoted key).
-_TOP_KEY_RE = re.compile(
-    r"""^(?P<key>[^\s#'"\-?:,\[\]{}&*!|>%@`][^:#]*?|"[^"]*"|'[^']*')[ \t]*:(?=[ \t]|$)"""
-)
-_SEQ_ITEM_RE = re.compile(r"^-(?:[ \t]|$)")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*gsd:(begin|end)[ \t]+([\w.\-]+)[ \t]*-->[ \t]*$")
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_HEADING = r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$"
+_RULE = r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$"
+_heading_res: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+# A plain key may not start with whitespace or one of these (YAML indicators, quotes).
+_NOT_KEY_START = frozenset("#'\"-?:,[]{}&*!|>%@`")
 
 
-class _Line(NamedTuple):
-    start: int  # offset of the first character
-    end: int  # offset just past the line break (or the end of the text)
-    text: str  # without the line break and a trailing \r
+# Line matchers. Each does exactly what the regex in its docstring does on a line's text (which
+# never holds a \n); tests/test_edit_matchers.py holds them equal.
+
+
+def _is_seq_item(t: str) -> bool:
+    """`^-(?:[ \\t]|$)`: a block sequence item at column 0."""
+    return t[:1] == "-" and t[1:2] in ("", " ", "\t")
+
+
+def _after_colon_ok(rest: str) -> bool:
+    """`[ \\t]*:(?=[ \\t]|$)` at the start of `rest`."""
+    rest = rest.lstrip(" \t")
+    return rest[:1] == ":" and rest[1:2] in ("", " ", "\t")
+
+
+def _top_key(t: str) -> str | None:
+    """The `key` group of `^(?P<key>[^\\s#'"\\-?:,\\[\\]{}&*!|>%@`][^:#]*?|"[^"]*"|'[^']*')
+    [ \\t]*:(?=[ \\t]|$)`: a top-level `key:` line (plain, "double" or 'single' quoted key)."""
+    first = t[:1]
+    if first in ('"', "'"):
+        close = t.find(first, 1)
+        return t[: close + 1] if close > 0 and _after_colon_ok(t[close + 1 :]) else None
+    if not first or first.isspace() or first in _NOT_KEY_START:
+        return None
+    stops = [i for i in (t.find(":", 1), t.find("#", 1)) if i > 0]
+    colon = min(stops, default=0)
+    if not colon or t[colon] != ":" or not _after_colon_ok(t[colon:]):
+        return None
+    return t[: max(1, len(t[:colon].rstrip(" \t")))]  # the key is lazy: spaces stay outside
+
+
+def _fence(t: str) -> str | None:
+    """Group 1 of `^ {0,3}(`{3,}|~{3,})`: the backticks or tildes opening a code fence."""
+    body = t.lstrip(" ")
+    char = body[:1]
+    if len(t) - len(body) > 3 or char not in ("`", "~"):
+        return None
+    run = len(body) - len(body.lstrip(char))
+    return body[:run] if run >= 3 else None
+
+
+def _marker(t: str) -> tuple[str, str] | None:
+    """Groups 1 and 2 of `^[ \\t]*<!--[ \\t]*gsd:(begin|end)[ \\t]+([\\w.\\-]+)[ \\t]*-->[ \\t]*$`:
+    ("begin" or "end", the section's name)."""
+    s = t.strip(" \t")
+    if not (s.startswith("<!--") and s.endswith("-->")):
+        return None
+    s = s[4:-3].lstrip(" \t")
+    if not s.startswith("gsd:"):
+        return None
+    s = s[4:]
+    kind = "begin" if s.startswith("begin") else "end" if s.startswith("end") else ""
+    rest = s[len(kind) :]
+    name = rest.strip(" \t")
+    if not kind or rest[:1] not in (" ", "\t") or not name:
+        return None
+    return (kind, name) if all(c.isalnum() or c in "_.-" for c in name) else None
+
+
+def _heading_and_rule() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compiled on first use: only adding a section under an existing heading needs them."""
+    global _heading_res
+    if _heading_res is None:
+        import re
+
+        _heading_res = (re.compile(_HEADING), re.compile(_RULE))
+    return _heading_res
+
+
+class _Line:
+    __slots__ = ("end", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start  # offset of the first character
+        self.end = end  # offset just past the line break (or the end of the text)
+        self.text = text  # without the line break and a trailing \r
 
 
 def _iter_lines(text: str, offset: int = 0) -> Iterator[_Line]:
@@ -86,10 +155,13 @@ def _error(message: str, code: str, line: int | None, hint: str | None = None) -
 # Frontmatter
 
 
-class _Frontmatter(NamedTuple):
-    open_line: _Line  # the opening ---
-    close_line: _Line  # the closing --- (or ...)
-    lines: list[_Line]  # the lines between them
+class _Frontmatter:
+    __slots__ = ("close_line", "lines", "open_line")
+
+    def __init__(self, open_line: _Line, close_line: _Line, lines: list[_Line]) -> None:
+        self.open_line = open_line  # the opening ---
+        self.close_line = close_line  # the closing --- (or ...)
+        self.lines = lines  # the lines between them
 
     @property
     def yaml_text(self) -> str:
@@ -127,7 +199,6 @@ def body_offset(text: str) -> int:
     return fm.close_line.end if fm else start
 
 
-@cache
 def _yaml() -> ModuleType:
     import yaml  # lazy: a commit recorded by the hook's fast path never needs it
 
@@ -181,10 +252,10 @@ def _key_blocks(fm: _Frontmatter) -> list[tuple[str, int, int]]:
     heads: list[tuple[str | None, int]] = []
     for i, line in enumerate(fm.lines):
         t = line.text
-        if not t.strip() or t[0] in " \t#" or _SEQ_ITEM_RE.match(t):
+        if not t.strip() or t[0] in " \t#" or _is_seq_item(t):
             continue
-        m = _TOP_KEY_RE.match(t)
-        heads.append((_unquote_key(m.group("key")) if m else None, i))
+        key = _top_key(t)
+        heads.append((_unquote_key(key) if key is not None else None, i))
     blocks: list[tuple[str, int, int]] = []
     for n, (key, first) in enumerate(heads):
         end = heads[n + 1][1] if n + 1 < len(heads) else len(fm.lines)
@@ -218,8 +289,10 @@ def _unquote_key(raw: str) -> str:
     return raw
 
 
-@cache
 def _dumper() -> type:
+    global _dumper_class
+    if _dumper_class is not None:
+        return _dumper_class
     yaml = _yaml()
 
     class IndentedDumper(yaml.SafeDumper):  # type: ignore[name-defined]
@@ -228,7 +301,11 @@ def _dumper() -> type:
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
             super().increase_indent(flow, False)
 
+    _dumper_class = IndentedDumper
     return IndentedDumper
+
+
+_dumper_class: type | None = None  # made once, on first use (functools.cache: import time)
 
 
 def _plain(value: Any) -> Any:
@@ -356,9 +433,12 @@ def _check_edit(
 # Managed sections
 
 
-class _Section(NamedTuple):
-    begin: _Line
-    end: _Line
+class _Section:
+    __slots__ = ("begin", "end")
+
+    def __init__(self, begin: _Line, end: _Line) -> None:
+        self.begin = begin
+        self.end = end
 
 
 def _body_lines(text: str, *, whole: bool = False) -> list[tuple[int, _Line, bool]]:
@@ -372,15 +452,14 @@ def _body_lines(text: str, *, whole: bool = False) -> list[tuple[int, _Line, boo
     out: list[tuple[int, _Line, bool]] = []
     fence: str | None = None
     for n, line in enumerate(_split_lines(text, offset)):
-        m = _FENCE_RE.match(line.text)
+        run = _fence(line.text)
         if fence is None:
-            if m:
-                fence = m.group(1)
+            fence = run
             out.append((base + n, line, fence is not None))
             continue
         out.append((base + n, line, True))
         # A closing fence: the same character, at least as long, nothing else on the line.
-        closes = m is not None and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)
+        closes = run is not None and run[0] == fence[0] and len(run) >= len(fence)
         if closes and not line.text.strip().strip(fence[0]):
             fence = None
     return out
@@ -390,9 +469,9 @@ def _find_section(text: str, name: str) -> _Section | None:
     begins: list[tuple[int, _Line]] = []
     ends: list[tuple[int, _Line]] = []
     for number, line, fenced in _body_lines(text, whole=True):
-        m = None if fenced else _MARKER_RE.match(line.text)
-        if m and m.group(2) == name:
-            (begins if m.group(1) == "begin" else ends).append((number, line))
+        m = None if fenced else _marker(line.text)
+        if m and m[1] == name:
+            (begins if m[0] == "begin" else ends).append((number, line))
     if not begins and not ends:
         return None
     if len(begins) > 1 or len(ends) > 1:
@@ -465,17 +544,18 @@ def _end_of_heading_section(text: str, heading: str) -> int | None:
     """Offset just after the last content line of the body section titled `heading`."""
     lines = _body_lines(text)
     wanted = heading.strip().lower()
+    heading_re, rule_re = _heading_and_rule()
     for i, (_, line, fenced) in enumerate(lines):
-        m = None if fenced else _HEADING_RE.match(line.text)
+        m = None if fenced else heading_re.match(line.text)
         if not m or m.group(2).strip().lower() != wanted:
             continue
         level = len(m.group(1))
         last = line
         for _, nxt, nxt_fenced in lines[i + 1 :]:
-            h = None if nxt_fenced else _HEADING_RE.match(nxt.text)
+            h = None if nxt_fenced else heading_re.match(nxt.text)
             if h and len(h.group(1)) <= level:
                 break
-            if nxt.text.strip() and not _RULE_RE.match(nxt.text):
+            if nxt.text.strip() and not rule_re.match(nxt.text):
                 last = nxt
         return last.end
     return None

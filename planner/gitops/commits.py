@@ -3,16 +3,17 @@
 A commit names a plan by its subject, `type(ref): text` (`feat(26-04): ...`, `fix(12-GAP-01)!:
 ...`; a scope may list several refs separated by commas), or by `Plan: ref` trailers, which git
 itself parses (`%(trailers:key=Plan)`). A scope without a digit (`feat(api): ...`) names no plan.
+
+Every commit pays for this module's import in the post-commit hook, so it needs neither `re` (with
+`enum`, about a third of the hook's start-up here) nor `subprocess` (signal, threading, selectors):
+subjects are split with str methods and git is started with `os.posix_spawnp`.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 
-# Plain classes and os.path, no dataclasses/typing/pathlib: a commit that names no plan costs
-# the hook only this module (mypy reads any `TYPE_CHECKING` as true).
+# Plain classes and os.path, no dataclasses/typing/pathlib (mypy reads any `TYPE_CHECKING` as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -21,10 +22,6 @@ CODES = {
     "GSD610": "git failed or is not installed",
 }
 
-_SUBJECT_RE = re.compile(
-    r"^(?P<type>[A-Za-z][\w-]*)\((?P<scope>[^()]+)\)(?P<bang>!)?:[ \t]*(?P<text>.*)$"
-)
-_DIGIT_RE = re.compile(r"\d")
 # One record per commit: fields split by \x1f, then (with -z --name-only) the touched paths.
 _LOG_FORMAT = "%x1e%H%x1f%h%x1f%s%x1f%(trailers:key=Plan,valueonly,separator=%x1d)%x1f"
 # States in which commits are being replayed or combined; their commits are recorded at the end
@@ -32,6 +29,7 @@ _LOG_FORMAT = "%x1e%H%x1f%h%x1f%s%x1f%(trailers:key=Plan,valueonly,separator=%x1
 IN_PROGRESS = ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD")
 # Hooks run at the top of the work tree; its `.planning/` is there (see fromgit for monorepos).
 PLANNING_PREFIX = ".planning/"
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 class GitError(Exception):
@@ -51,14 +49,32 @@ class Subject:
 
 
 def parse_subject(subject: str) -> Subject | None:
-    """`feat(26-04)!: add x` -> Subject("feat", ("26-04",), True, "add x"); None if no plan scope."""
-    m = _SUBJECT_RE.match(subject.strip())
-    if not m:
+    """`feat(26-04)!: add x` -> Subject("feat", ("26-04",), True, "add x"); None if no plan scope.
+
+    Exactly what the regex `^(?P<type>[A-Za-z][\\w-]*)\\((?P<scope>[^()]+)\\)(?P<bang>!)?:[ \\t]*
+    (?P<text>.*)$` matches on the stripped subject (tests compare both); refs are the scope's
+    comma-separated parts that contain a digit (`\\d`, str.isdecimal).
+    """
+    s = subject.strip()
+    open_ = s.find("(")
+    if open_ < 1 or s[0] not in _ASCII_LETTERS:
         return None
-    refs = tuple(r.strip() for r in m.group("scope").split(",") if _DIGIT_RE.search(r))
+    if not all(c.isalnum() or c in "_-" for c in s[1:open_]):  # \w is isalnum() or "_"
+        return None
+    close = s.find(")", open_ + 1)
+    scope = s[open_ + 1 : close]
+    if close < 0 or not scope or "(" in scope:
+        return None
+    rest = s[close + 1 :]
+    bang = rest.startswith("!")
+    if bang:
+        rest = rest[1:]
+    if not rest.startswith(":") or "\n" in rest:  # `.` stops at a line break
+        return None
+    refs = tuple(r.strip() for r in scope.split(",") if any(c.isdecimal() for c in r))
     if not refs:
         return None
-    return Subject(m.group("type"), refs, bool(m.group("bang")), m.group("text").strip())
+    return Subject(s[:open_], refs, bang, rest[1:].strip())
 
 
 class Commit:
@@ -117,6 +133,96 @@ def run_git(
     stdin: str | None = None,
     timeout: float = 30,
 ) -> str:
+    """git's stdout for `git ARGS` run in `cwd`; GitError when git fails, is missing or hangs."""
+    if stdin is not None or not hasattr(os, "posix_spawnp"):
+        return _run_subprocess(args, cwd, stdin, timeout)
+    where = os.fspath(cwd)
+    if not os.path.isdir(where):
+        try:
+            os.listdir(where)  # the error subprocess would raise for this cwd
+        except OSError as exc:
+            raise GitError(f"git {' '.join(args[:2])}: {exc}") from None
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    try:
+        try:
+            # -C rather than a cwd (posix_spawn has none); the pipes' other ends are close-on-exec;
+            # a process group of its own, so a timeout kills whatever git started too.
+            pid = os.posix_spawnp(
+                "git",
+                ["git", "-C", where, *args],
+                os.environ,
+                file_actions=[(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)],
+                setpgroup=0,
+            )
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = "git"
+            raise GitError(f"git {' '.join(args[:2])}: {exc}") from None
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        try:
+            out, err, status = _collect(pid, out_r, err_r, timeout, ["git", *args])
+        except BaseException:  # timed out or interrupted: git must not outlive the call
+            _kill(pid)
+            raise
+    finally:
+        os.close(out_r)
+        os.close(err_r)
+    if status != 0:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {' '.join(args[:2])} failed: {lines[-1] if lines else status}")
+    return out.decode("utf-8", "replace")
+
+
+def _collect(
+    pid: int, out_r: int, err_r: int, timeout: float, cmd: list[str]
+) -> tuple[bytes, bytes, int]:
+    """Read both pipes to their end (so neither fills up), then reap; (stdout, stderr, status)."""
+    import select
+    import time
+
+    chunks: dict[int, list[bytes]] = {out_r: [], err_r: []}
+    poller = select.poll()
+    for fd in chunks:
+        poller.register(fd, select.POLLIN)
+    deadline = time.monotonic() + timeout
+    pending = len(chunks)
+    while pending:
+        left = deadline - time.monotonic()
+        ready = poller.poll(max(left, 0) * 1000) if left > 0 else []
+        if not ready:  # (the caller kills git) subprocess.TimeoutExpired's wording:
+            raise GitError(
+                f"git {' '.join(cmd[1:3])}: Command '{cmd}' timed out after {timeout} seconds"
+            )
+        for fd, _ in ready:
+            data = os.read(fd, 65536)
+            if data:
+                chunks[fd].append(data)
+            else:
+                poller.unregister(fd)
+                pending -= 1
+    _, wait_status = os.waitpid(pid, 0)
+    return b"".join(chunks[out_r]), b"".join(chunks[err_r]), os.waitstatus_to_exitcode(wait_status)
+
+
+def _kill(pid: int) -> None:
+    """Kill git's process group (git and anything it started) and reap git."""
+    import contextlib  # a failure path: its import cost does not matter here
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):  # reaped already
+        os.waitpid(pid, 0)
+
+
+def _run_subprocess(
+    args: Sequence[str], cwd: str | os.PathLike[str], stdin: str | None, timeout: float
+) -> str:
+    import subprocess  # no posix_spawn (Windows), or input to send
+
     try:
         proc = subprocess.run(
             ["git", *args],

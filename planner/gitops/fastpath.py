@@ -11,9 +11,7 @@ takes the YAML path, so yaml is imported only when a person or an agent touched 
 from __future__ import annotations
 
 import os
-import re
 import zlib
-from collections.abc import Sequence
 
 from planner.documents.edit import key_block_span, newline_of, replace_managed_section
 from planner.gitops.commits import Commit
@@ -27,15 +25,39 @@ from planner.gitops.record import (
     section_rows,
 )
 
+TYPE_CHECKING = False  # no typing at run time (hook path); mypy reads this as true
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 CACHE_NAME = "hooks-cache"
-_ITEM_RE = re.compile(r"^  - (?:([0-9a-f]{7,40})|'([0-9a-f]{7,40})')$")
-# Hex strings YAML 1.1 resolves to numbers (decimal, octal, binary), which a dump quotes.
-_NUMBER_RE = re.compile(r"0|[1-9][0-9]*|0[0-7]+|0b[01]+")
+_LOWER_HEX = frozenset("0123456789abcdef")
+_DIGITS = frozenset("0123456789")
+
+
+def listed_hash(item: str) -> str | None:
+    """The hash of an item gsd writes: `^  - (?:([0-9a-f]{7,40})|'([0-9a-f]{7,40})')$` (no `re` on
+    the hook's path; tests hold the two equal)."""
+    value = item.removesuffix("\n").removeprefix("  - ")  # `$` also matches before a final \n
+    if len(value) == len(item.removesuffix("\n")):
+        return None
+    if value[:1] == "'":
+        value = value[1:-1] if len(value) > 1 and value.endswith("'") else ""
+    return value if 7 <= len(value) <= 40 and _LOWER_HEX.issuperset(value) else None
+
+
+def yaml_number(s: str) -> bool:
+    """Whether YAML 1.1 reads `s` as a number (decimal, octal, binary), so a dump quotes it:
+    `0|[1-9][0-9]*|0[0-7]+|0b[01]+` as a full match."""
+    if s[:1] in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
+        return _DIGITS.issuperset(s)
+    if s.startswith("0b"):
+        return len(s) > 2 and set(s[2:]) <= {"0", "1"}
+    return s[:1] == "0" and set(s[1:]) <= set("01234567")
 
 
 def scalar(short: str) -> str:
     """A hex hash as `yaml.safe_dump` writes it."""
-    return f"'{short}'" if _NUMBER_RE.fullmatch(short) else short
+    return f"'{short}'" if yaml_number(short) else short
 
 
 def record_fast(text: str, commits: Sequence[Commit]) -> str | None:
@@ -49,10 +71,10 @@ def record_fast(text: str, commits: Sequence[Commit]) -> str | None:
         return None
     hashes = []
     for item in items:
-        m = _ITEM_RE.match(item)
-        if m is None:
+        listed = listed_hash(item)
+        if listed is None:
             return None
-        hashes.append(m.group(1) or m.group(2))
+        hashes.append(listed)
     rows = section_rows(text)
     entries = [CommitEntry(h, h, *rows.get(h, ("", ""))) for h in hashes]
     if not append_new(entries, commits):

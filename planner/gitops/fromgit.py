@@ -12,7 +12,7 @@ from pathlib import Path
 
 from planner.documents.edit import read_managed_section
 from planner.gitops.commits import Commit, read_commits
-from planner.gitops.context import HookContext, summary_lock, update_summary
+from planner.gitops.context import HookContext, from_planref, summary_lock, update_summary
 from planner.gitops.record import (
     SECTION,
     CommitEntry,
@@ -37,13 +37,15 @@ def commits_for_plan(
     ws: Workspace, top: Path, gitdir: str | os.PathLike[str], plan: PlanRef
 ) -> list[Commit]:
     """The plan's commits reachable from HEAD, oldest first (see the module docstring)."""
-    ctx = HookContext(ws, top, Path(gitdir), planning_prefix(top, ws.planning), "summary")
+    prefix = planning_prefix(top, ws.planning)
+    ctx = HookContext(top, gitdir, ws.planning, prefix, "summary", ws=ws)
     history = read_commits(top, ["--reverse", "--topo-order", "HEAD"])
+    summary = str(plan.summary_path)
     return [
         c
         for c in history
         if c.plan_refs()  # cheap test first: most commits name no plan
-        and any(p.summary_path == plan.summary_path for p in ctx.plans_of(c, quiet=True))
+        and any(p.summary_path == summary for p in ctx.plans_of(c, quiet=True))
     ]
 
 
@@ -73,7 +75,7 @@ def rebuild_from_git(
         return apply_entries(text, new)
 
     with summary_lock(ws):
-        return commits, update_summary(plan, change) is not None
+        return commits, update_summary(from_planref(plan), change) is not None
 
 
 def _has_section(text: str) -> bool:

@@ -1,10 +1,10 @@
 """Install, remove and inspect gsd's git hooks (post-commit, post-rewrite).
 
 The hook is a small shell shim rendered from `templates/hook-shim.sh.j2`, with the interpreter
-that installed it baked in (`python -m planner.gitops.hook_main`) and `gsd` on PATH as a fallback.
-A marker line makes it ours: installing again rewrites only our shim (same bytes, no change). A
-hook that is not ours is moved aside to `NAME.pre-gsd` and run by the shim; uninstall puts it
-back. The hooks folder is git's own answer (`git rev-parse --git-path hooks`), so
+that installed it baked in (running `planner.gitops.hook_main.main_and_exit`) and `gsd` on PATH
+as a fallback. A marker line makes it ours: installing again rewrites only our shim (same bytes,
+no change). A hook that is not ours is moved aside to `NAME.pre-gsd` and run by the shim;
+uninstall puts it back. The hooks folder is git's own answer (`git rev-parse --git-path hooks`), so
 `core.hooksPath` and linked worktrees (which share the common dir's hooks) are respected.
 """
 

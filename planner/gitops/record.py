@@ -13,11 +13,6 @@ Recording a commit already listed (hash prefix match, either length) changes not
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
-
 from planner.documents.edit import (
     frontmatter_mapping,
     read_managed_section,
@@ -26,25 +21,48 @@ from planner.documents.edit import (
 )
 from planner.gitops.commits import Commit, parse_subject
 
+# No dataclasses, typing or re at run time: the post-commit hook imports this module.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any
+
+    Lookup = Callable[[list[str]], Sequence[Commit]]
+
 SECTION = "commits"
 HEADING = "Commits"
 KEY = "commits"
-_HEX_RE = re.compile(r"^([0-9a-fA-F]{7,40})\b")
-_ROW_RE = re.compile(r"^\|\s*`?([0-9a-fA-F]{7,40})`?\s*\|(.*)\|\s*$")
-_PIPE_RE = re.compile(r"(?<!\\)\|")
+_HEX = frozenset("0123456789abcdefABCDEF")
 _HEADER = "| Commit | Type | Subject |\n|--------|------|---------|\n"
 _NONE = "No commits recorded yet.\n"
 _NO_TYPE = "—"
 
-Lookup = Callable[[list[str]], Sequence[Commit]]
 
-
-@dataclass(frozen=True)
 class CommitEntry:
-    key: str | None  # the hash as written (lower case), None for an item gsd cannot read
-    raw: Any  # the frontmatter item, written back as it was
-    type: str = ""
-    text: str = ""
+    """One recorded commit (immutable; compared by value)."""
+
+    __slots__ = ("key", "raw", "text", "type")
+
+    def __init__(self, key: str | None, raw: Any, type: str = "", text: str = "") -> None:
+        self.key = key  # the hash as written (lower case), None for an item gsd cannot read
+        self.raw = raw  # the frontmatter item, written back as it was
+        self.type = type
+        self.text = text
+
+    def _fields(self) -> tuple[str | None, Any, str, str]:
+        return (self.key, self.raw, self.type, self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CommitEntry) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"CommitEntry(key={self.key!r}, raw={self.raw!r}, type={self.type!r}, text={self.text!r})"
+
+    def with_details(self, type: str, text: str) -> CommitEntry:
+        return CommitEntry(self.key, self.raw, type, text)
 
     def matches(self, sha: str) -> bool:
         return self.key is not None and (sha.startswith(self.key) or self.key.startswith(sha))
@@ -61,15 +79,63 @@ def entry_for(commit: Commit, *, mapping_style: bool = False) -> CommitEntry:
 def _entry_from_item(item: Any) -> CommitEntry:
     if isinstance(item, dict):
         h = next((item[k] for k in ("hash", "sha", "commit") if k in item), None)
-        m = _HEX_RE.match(str(h)) if h is not None else None
+        key = leading_hash(str(h)) if h is not None else None
         msg = next((str(item[k]) for k in ("message", "subject", "description") if k in item), "")
         parsed = parse_subject(msg)
         ctype = (parsed.type + ("!" if parsed.breaking else "")) if parsed else ""
         return CommitEntry(
-            m.group(1).lower() if m else None, item, ctype, parsed.text if parsed else msg
+            key.lower() if key else None, item, ctype, parsed.text if parsed else msg
         )
-    m = _HEX_RE.match(str(item)) if isinstance(item, str | int) else None
-    return CommitEntry(m.group(1).lower() if m else None, item)
+    key = leading_hash(str(item)) if isinstance(item, str | int) else None
+    return CommitEntry(key.lower() if key else None, item)
+
+
+# Hand-written matchers rather than regexes (no `re` on the hook's path); each does exactly what
+# the regex in its docstring does (tests/test_gitops_record.py holds them equal).
+
+
+def _hex_end(s: str, start: int = 0) -> int:
+    end = start
+    while end < len(s) and s[end] in _HEX:
+        end += 1
+    return end
+
+
+def leading_hash(s: str) -> str | None:
+    """Group 1 of `^([0-9a-fA-F]{7,40})\\b`: the hash an item starts with."""
+    end = _hex_end(s)
+    if not 7 <= end <= 40 or (end < len(s) and (s[end].isalnum() or s[end] == "_")):
+        return None
+    return s[:end]
+
+
+def table_row(s: str) -> tuple[str, str] | None:
+    """Groups 1 and 2 of `^\\|\\s*`?([0-9a-fA-F]{7,40})`?\\s*\\|(.*)\\|\\s*$` on a stripped
+    line: the row's hash and the cells after it (without the closing `|`)."""
+    if s[:1] != "|":
+        return None
+    start = 1
+    while start < len(s) and s[start].isspace():
+        start += 1
+    start += s[start : start + 1] == "`"
+    end = _hex_end(s, start)
+    if not 7 <= end - start <= 40:
+        return None
+    at = end + (s[end : end + 1] == "`")
+    while at < len(s) and s[at].isspace():
+        at += 1
+    rest = s[at + 1 :].rstrip()  # `\\s*$` ends the line; `.` stops at a line break
+    if s[at : at + 1] != "|" or not rest.endswith("|") or "\n" in rest:
+        return None
+    return s[start:end], rest[:-1]
+
+
+def split_cell(cells: str) -> list[str]:
+    """`re.split(r"(?<!\\\\)\\|", cells, maxsplit=1)`: the first cell and the rest."""
+    at = cells.find("|")
+    while at > 0 and cells[at - 1] == "\\":
+        at = cells.find("|", at + 1)
+    return [cells] if at < 0 else [cells[:at], cells[at + 1 :]]
 
 
 def section_rows(text: str) -> dict[str, tuple[str, str]]:
@@ -77,12 +143,12 @@ def section_rows(text: str) -> dict[str, tuple[str, str]]:
     content = read_managed_section(text, SECTION) or ""
     rows: dict[str, tuple[str, str]] = {}
     for line in content.splitlines():
-        m = _ROW_RE.match(line.strip())
-        if m:
-            cells = _PIPE_RE.split(m.group(2), maxsplit=1)
+        row = table_row(line.strip())
+        if row:
+            cells = split_cell(row[1])
             ctype = cells[0].strip() if len(cells) == 2 else ""
             body = cells[-1].strip().replace("\\|", "|")
-            rows[m.group(1).lower()] = ("" if ctype == _NO_TYPE else ctype, body)
+            rows[row[0].lower()] = ("" if ctype == _NO_TYPE else ctype, body)
     return rows
 
 
@@ -97,7 +163,7 @@ def read_entries(text: str) -> list[CommitEntry]:
     out = []
     for e in entries:
         if e.key is not None and e.key in rows and not e.text:
-            e = replace(e, type=rows[e.key][0], text=rows[e.key][1])
+            e = e.with_details(*rows[e.key])
         out.append(e)
     return out
 
@@ -156,7 +222,8 @@ def fill_details(entries: list[CommitEntry], lookup: Lookup) -> list[CommitEntry
             next((c for c in found if e.key and e.matches(c.sha)), None) if not e.text else None
         )
         if commit is not None:
-            e = replace(e, type=entry_for(commit).type, text=entry_for(commit).text)
+            found_entry = entry_for(commit)
+            e = e.with_details(found_entry.type, found_entry.text)
         out.append(e)
     return out
 

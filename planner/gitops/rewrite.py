@@ -12,8 +12,8 @@ pick); both are skipped, the final post-rewrite `rebase` carries all the pairs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from planner.gitops.commits import (
     Commit,
@@ -22,9 +22,15 @@ from planner.gitops.commits import (
     read_commits,
     run_git,
 )
-from planner.gitops.context import HookContext, lock_timeout, read_text, summary_lock
+from planner.gitops.context import (
+    HookContext,
+    from_planref,
+    lock_timeout,
+    planning_lock,
+    read_text,
+)
+from planner.gitops.planfind import FoundPlan
 from planner.gitops.record import CommitEntry, apply_entries, entry_for, mapping_style, read_entries
-from planner.workspace import PlanRef
 
 
 def parse_pairs(stdin: str) -> list[tuple[str, str]]:
@@ -72,14 +78,15 @@ def post_rewrite(ctx: HookContext, kind: str, stdin: str) -> None:
     commits = read_commits(
         ctx.top, ["--reverse", "--topo-order", "HEAD", "--not", *_base(ctx, pairs)]
     )
-    with summary_lock(ctx.ws, lock_timeout()):
-        targets: dict[Path, tuple[PlanRef, list[Commit]]] = {}
+    with planning_lock(ctx.planning, lock_timeout()):
+        targets: dict[str, tuple[FoundPlan, list[Commit]]] = {}
         for commit in commits:
             for plan in ctx.plans_of(commit, quiet=True):
                 targets.setdefault(plan.summary_path, (plan, []))[1].append(commit)
-        for plan in ctx.ws.plans():
-            if plan.summary_path not in targets and _mentions(plan.summary_path, gone):
-                targets[plan.summary_path] = (plan, [])
+        for ref in ctx.ws.plans():
+            path = str(ref.summary_path)
+            if path not in targets and _mentions(path, gone):
+                targets[path] = (from_planref(ref), [])
         changed = []
         for path, (plan, belongs) in targets.items():
 
@@ -89,7 +96,7 @@ def post_rewrite(ctx: HookContext, kind: str, stdin: str) -> None:
                 return text if new == entries else apply_entries(text, new)
 
             if ctx.edit_summary(plan, change):
-                changed.append(ctx.ws.relpath(path))
+                changed.append(ctx.relpath(path))
     if changed:
         ctx.log("ok", f"{kind}: {len(pairs)} rewritten, updated {', '.join(changed)}")
 
@@ -98,14 +105,15 @@ def _base(ctx: HookContext, pairs: list[tuple[str, str]]) -> list[str]:
     """Where the new history starts: the rebase's `onto` (its state dir still exists while
     post-rewrite runs), else the parents of the first commit written."""
     for state in ("rebase-merge", "rebase-apply"):
-        onto = ctx.gitdir / state / "onto"
-        if onto.is_file():
-            return [onto.read_text(encoding="utf-8").strip()]
+        onto = os.path.join(ctx.gitdir, state, "onto")
+        if os.path.isfile(onto):
+            with open(onto, encoding="utf-8") as fh:
+                return [fh.read().strip()]
     first = next((new for old, new in pairs if old != new), pairs[0][1])
     return [f"{first}^@"]
 
 
-def _mentions(path: Path, hashes: set[str]) -> bool:
+def _mentions(path: str, hashes: set[str]) -> bool:
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError):
