@@ -98,6 +98,15 @@ def _after_separator(text: str, at: int) -> int:
     return at + 1 if text[at] == "-" else -1
 
 
+def expand_user(text: str | Path) -> Path:
+    """`~/x` and `~user/x` expanded; a `~name` naming no user (`feat(~1): ...`) stays as written
+    instead of raising RuntimeError."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        return Path(text)
+
+
 def _is_doc(name: str, suffix: str) -> bool:
     return name == suffix or name.endswith("-" + suffix)
 
@@ -282,7 +291,7 @@ class Workspace:
     @classmethod
     def discover(cls, start: Path | None = None, root: Path | None = None) -> Workspace:
         if root is not None:
-            root = Path(root).expanduser().absolute()
+            root = expand_user(root).absolute()
             if root.name == PLANNING and root.is_dir():
                 root = root.parent
             if not (root / PLANNING).is_dir():
@@ -479,7 +488,7 @@ class Workspace:
         return _unique(ph.id for ph in self.phases())[:40]
 
     def _resolve_path(self, text: str) -> Phase | PlanRef:
-        raw = Path(text).expanduser()
+        raw = expand_user(text)
         if ".." in raw.parts:
             _raise(
                 "GSD205",

@@ -322,6 +322,14 @@ def test_dotdot_and_outside_paths_are_refused(
     assert info.value.code == "GSD205"
 
 
+def test_tilde_naming_no_user_is_a_reference_error(ws: Workspace) -> None:
+    """`~1` (say from a commit subject `feat(~1): ...`) is not a user's home: GSD203, not a crash."""
+    with pytest.raises(ReferenceError_) as info:
+        ws.resolve("~1")
+    assert info.value.code == "GSD203"
+    assert "~1" in info.value.message
+
+
 def test_path_that_is_not_a_document(ws: Workspace) -> None:
     with pytest.raises(ReferenceError_) as info:
         ws.resolve(str(ws.planning / "phases/notes/README.md"))

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from planner.documents.models import DocKind, Loaded, Plan, Summary, Verification
 from planner.errors import Diagnostic, ExitCode, GsdError
-from planner.workspace import Phase, PlanRef, Workspace
+from planner.workspace import Phase, PlanRef, Workspace, expand_user
 
 CODES = {
     "GSD231": "a document cannot be loaded (its diagnostics say why)",
@@ -74,7 +74,7 @@ class ShowResult:
 
 def show(ref: str, workspace: Workspace | None) -> ShowResult:
     """Load what `ref` names. Exit code 3 when any document in view cannot be loaded."""
-    path = Path(ref).expanduser()
+    path = expand_user(ref)
     if path.is_file() and (workspace is None or ".." not in path.parts):
         if workspace is not None and not workspace.contains(path):
             workspace.resolve(ref)  # raises the standard "outside the project" error
