@@ -92,21 +92,22 @@ class _Checker:
             self.diag("GSD401", Severity.WARNING, f"artifact {self.art.path!r}: {refused.reason}")
             self.evidence.append(Evidence(text=f"{self.art.path}: refused, not read"))
             return self.result(ArtifactStatus.FAILED, refused.reason)
-        if not real.exists() and " " in spec:
+        paths = self.ctx.symbols.paths
+        if not paths.exists(real) and " " in spec:
             # "src/app.py (new)": the path is the first word, the rest is a note.
             head = spec.split()[0]
             try:
                 alt = self.ctx.symbols.resolve(head)
             except PathRefused:
                 alt = None
-            if alt is not None and alt.exists():
+            if alt is not None and paths.exists(alt):
                 real = alt
-        if not real.exists():
+        if not paths.exists(real):
             rel = spec
             self.evidence.append(Evidence(file=rel, text="not found"))
             return self.result(ArtifactStatus.MISSING, "no such file or directory")
         rel = self.ctx.symbols.rel_of(real)
-        if real.is_dir():
+        if paths.is_dir(real):
             files = list(walk_files(root, "" if rel == "." else rel))
             return self.check_many(rel, files, f"directory, {len(files)} files")
         return self.check_file(rel)
@@ -195,7 +196,7 @@ class _Checker:
         failed = 0
         for needle in self.art.contains:
             for source in sources:
-                at = source.text.find(needle)
+                at = source.find(needle)
                 if at != -1:
                     line, text = source.hit(at)
                     self.evidence.append(Evidence(file=source.rel, line=line, text=text))
@@ -297,7 +298,7 @@ class _Checker:
                 real = self.ctx.symbols.resolve(found)
             except PathRefused:
                 continue
-            if real.is_file():
+            if self.ctx.symbols.paths.is_file(real):
                 matches.append(self.ctx.symbols.rel_of(real))
         if not matches:
             self.evidence.append(Evidence(file=spec, text="no file matches"))

@@ -7,6 +7,7 @@ Filled by `lang_python` (ast, or indentation patterns for huge/broken files) and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -46,8 +47,10 @@ def language_of(rel: str) -> str | None:
     return LANG_BY_EXT.get(rel[dot:].lower())
 
 
-@dataclass(frozen=True)
-class Symbol:
+class Symbol(NamedTuple):
+    """One declaration. A named tuple: immutable like a frozen dataclass, and built at about
+    half the cost (a parse makes one per declaration of every file it reads)."""
+
     name: str  # last component: "method"
     qualname: str  # "Class.method"; equals name at top level
     kind: str  # function | method | class | variable | attribute | type

@@ -12,7 +12,7 @@ raise PathRefused.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import regex
@@ -59,11 +59,29 @@ class Unresolved(Exception):
     pass
 
 
-@dataclass
 class Endpoint:
-    file: str  # project-relative file or directory
-    is_dir: bool = False
-    symbol: Symbol | None = None
+    """A resolved end: a file or folder (project-relative), and maybe a symbol in it.
+
+    A link's target symbol may be pending: its existence was settled without a parse
+    (SymbolIndex.surely_declares), and the file is parsed only when a reason or a search needs
+    the symbol's span. A link found wired in its source never needs it.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        is_dir: bool = False,
+        symbol: Symbol | None = None,
+        pending: Callable[[], Symbol] | None = None,
+    ) -> None:
+        self.file, self.is_dir = file, is_dir
+        self._symbol, self._pending = symbol, pending
+
+    @property
+    def symbol(self) -> Symbol | None:
+        if self._pending is not None:
+            self._symbol, self._pending = self._pending(), None
+        return self._symbol
 
     @property
     def label(self) -> str:
@@ -85,9 +103,20 @@ def _strip_call(text: str) -> str:
 
 
 class _Resolver:
-    def __init__(self, ctx: CheckContext, hints: list[str], base: str | None = None) -> None:
+    def __init__(
+        self, ctx: CheckContext, hints: list[str], base: str | None = None, lazy: bool = False
+    ) -> None:
         self.ctx, self.hints = ctx, hints
         self.base = base  # folder of the link's source: `./x` and `../x` in `to` start there
+        self.lazy = lazy  # a target: its symbol may stay pending (see Endpoint)
+
+    def in_file(self, rel: str, name: str) -> Endpoint | None:
+        """The first declaration of `name` in the file, or None when it has none."""
+        symbols = self.ctx.symbols
+        if self.lazy and symbols.surely_declares(rel, name):
+            return Endpoint(rel, pending=lambda: symbols.lookup_in_file(rel, name)[0])
+        found = symbols.lookup_in_file(rel, name)
+        return Endpoint(rel, symbol=found[0]) if found else None
 
     def file_endpoint(self, spec: str) -> Endpoint:
         """A file or folder; an import-style path without extension gets the usual ones tried."""
@@ -100,9 +129,10 @@ class _Resolver:
                     continue
             raise Unresolved("no such file (tried the @/ alias as src/ and the project root)")
         real = self.ctx.symbols.resolve(spec)  # PathRefused propagates
-        if real.is_dir():
+        paths = self.ctx.symbols.paths
+        if paths.is_dir(real):
             return Endpoint(self.ctx.symbols.rel_of(real), is_dir=True)
-        if real.is_file():
+        if paths.is_file(real):
             return Endpoint(self.ctx.symbols.rel_of(real))
         if "." not in spec.rsplit("/", 1)[-1]:
             for suffix in _IMPORT_SUFFIXES:
@@ -111,15 +141,15 @@ class _Resolver:
                     found = self.ctx.symbols.resolve(candidate)
                 except PathRefused:
                     continue
-                if found.is_file():
+                if paths.is_file(found):
                     return Endpoint(self.ctx.symbols.rel_of(found))
         raise Unresolved("no such file")
 
     def symbol_in(self, ep: Endpoint, name: str) -> Endpoint:
-        found = self.ctx.symbols.lookup_in_file(ep.file, name)
-        if not found:
+        found = self.in_file(ep.file, name)
+        if found is None:
             raise Unresolved(f"no symbol {name!r} in {ep.file}")
-        return Endpoint(ep.file, symbol=found[0])
+        return found
 
     def resolve(self, raw: str) -> Endpoint:
         written = raw.strip().strip("`'\"")
@@ -139,9 +169,9 @@ class _Resolver:
                 ep = self.file_endpoint(head)
                 name = _strip_call(rest.strip())
                 if _NAME.fullmatch(name) and not ep.is_dir:
-                    found = self.ctx.symbols.lookup_in_file(ep.file, name)
-                    if found:
-                        return Endpoint(ep.file, symbol=found[0])
+                    found = self.in_file(ep.file, name)
+                    if found is not None:
+                        return found
                 return ep  # the rest is a description: the file is the end
             raise Unresolved(f"{raw!r} is not a path, module or symbol name")
         if _looks_like_path(spec):
@@ -169,9 +199,9 @@ class _Resolver:
             for rel, rest in self.ctx.symbols.module_files(parts):
                 if not rest:
                     return Endpoint(rel)
-                found = self.ctx.symbols.lookup_in_file(rel, ".".join(rest))
-                if found:
-                    return Endpoint(rel, symbol=found[0])
+                found = self.in_file(rel, ".".join(rest))
+                if found is not None:
+                    return found
                 module_note = f"; module {rel} has no symbol {'.'.join(rest)!r}"
         symbols = self.ctx.symbols.find(spec, self.hints)
         files = sorted({s.file for s in symbols})
@@ -186,7 +216,10 @@ class _Resolver:
 
 
 def resolve_endpoint(
-    ctx: CheckContext, raw: str, hints: list[str], base: str | None = None
+    ctx: CheckContext, raw: str, hints: list[str], base: str | None = None, lazy: bool = False
 ) -> Endpoint:
-    """Resolve one end of a key link; Unresolved or PathRefused when it cannot be."""
-    return _Resolver(ctx, hints, base).resolve(raw)
+    """Resolve one end of a key link; Unresolved or PathRefused when it cannot be.
+
+    `lazy` (for a link's target): a symbol whose existence is certain may stay pending.
+    """
+    return _Resolver(ctx, hints, base, lazy).resolve(raw)

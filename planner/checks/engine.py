@@ -28,7 +28,24 @@ from planner.checks.symbols import SymbolIndex
 from planner.checks.truths import check_truth
 from planner.documents.models import Override, Plan, Verification
 from planner.errors import Diagnostic, Severity
-from planner.results import CommandResult, LedgerEntry, PlanCheckResult
+from planner.results import (
+    ArtifactResult,
+    CommandResult,
+    Evidence,
+    HumanCheck,
+    LedgerEntry,
+    LinkResult,
+    MarkerHit,
+    PlanCheckResult,
+    TruthResult,
+)
+
+# Likewise the result models the checks build: pydantic builds a model's validator on its first
+# use (defer_build keeps commands that never check fast to start), and every run of the checks
+# builds these, so they are completed at import rather than inside the first plan's checks.
+for _model in (Evidence, MarkerHit, ArtifactResult, LinkResult, TruthResult, HumanCheck):
+    _model.model_rebuild()
+PlanCheckResult.model_rebuild()
 
 CODES = {
     "GSD410": "must-haves are prose only: nothing checkable",
@@ -105,6 +122,7 @@ def plan_hints(plan: Plan, root: Path, symbols: SymbolIndex | None = None) -> li
     """
     resolve = symbols.resolve if symbols else functools.partial(resolve_inside, root)
     rel_of = symbols.rel_of if symbols else functools.partial(project_rel, root)
+    is_file = symbols.paths.is_file if symbols else Path.is_file
     raw = list(plan.frontmatter.files_modified)
     raw += [a.path for a in plan.must_haves.artifacts]
     for task in plan.tasks:
@@ -119,7 +137,7 @@ def plan_hints(plan: Plan, root: Path, symbols: SymbolIndex | None = None) -> li
                 real = resolve(spec.split()[0])
             except PathRefused:
                 continue
-            if real.is_file():
+            if is_file(real):
                 rel = rel_of(real)
                 if rel not in out:
                     out.append(rel)

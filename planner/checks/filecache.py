@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 CODES = {
     "GSD405": "file larger than the read cap: only its head was checked",
@@ -33,6 +34,7 @@ class LineIndex:
     """
 
     QUICK_LOOKUPS = 16
+    QUICK_SPLIT_LINES = 4096
 
     def __init__(self, text: str) -> None:
         self._text = text
@@ -62,7 +64,12 @@ class LineIndex:
             self._quick += 1
             text = self._text
             forward = offset - self._last_offset if offset >= self._last_offset else offset
-            if self._newlines is not None and len(text) - offset < forward:
+            backward = len(text) - offset
+            if self._newlines is None and backward * 8 < forward:
+                # Near the end of a text read from the start (an END marker): the total counted
+                # now costs about what counting up to the offset would, and line_count reuses it.
+                self.newlines()
+            if self._newlines is not None and backward < forward:
                 # Nearer the end (an END marker, a last line): count back from the known total.
                 line = self._newlines + 1 - text.count("\n", offset)
             elif offset >= self._last_offset:
@@ -88,8 +95,33 @@ class LineIndex:
             return len(self._text)
         return max(starts[line] - 1, 0)
 
+    def bounds(self, start_line: int, end_line: int) -> tuple[int, int]:
+        """(offset_of(start_line), end_offset_of(end_line)).
+
+        While quick lookups remain, without the table: the start is found by splitting the
+        text at its first newlines (C speed, so only for lines near the top: deeper ones get
+        the table), the end by the next newline after the last line's start. Lines before the
+        first are left to the table's rules.
+        """
+        near = 1 <= start_line <= self.QUICK_SPLIT_LINES and 1 <= end_line <= self.QUICK_SPLIT_LINES
+        if self._starts is None and self._quick < self.QUICK_LOOKUPS and near:
+            self._quick += 1
+            start = self._split_offset(start_line)
+            last = start if end_line == start_line else self._split_offset(end_line)
+            end = self._text.find("\n", last)
+            return start, len(self._text) if end == -1 else end
+        return self.offset_of(start_line), self.end_offset_of(end_line)
+
+    def _split_offset(self, line: int) -> int:
+        """offset_of(line) for a line >= 1, counted without the table."""
+        if line == 1:
+            return 0
+        rest = self._text.split("\n", line - 1)
+        return len(self._text) - len(rest[-1]) if len(rest) == line else len(self._text)
+
     def line_text(self, line: int) -> str:
-        return self._text[self.offset_of(line) : self.end_offset_of(line)].rstrip("\r")
+        start, end = self.bounds(line, line)
+        return self._text[start:end].rstrip("\r")
 
     def line_around(self, offset: int) -> str:
         """The text of the line holding `offset`, without building the table."""
@@ -114,9 +146,17 @@ class SourceFile:
     binary: bool = False
     lines: LineIndex = field(init=False, repr=False)
     _line_count: int | None = field(default=None, init=False, repr=False)
+    _found: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lines = LineIndex(self.text)
+
+    def find(self, needle: str) -> int:
+        """text.find(needle), searched once per run: plans often repeat a `contains` claim."""
+        at = self._found.get(needle)
+        if at is None:
+            at = self._found[needle] = self.text.find(needle)
+        return at
 
     @property
     def line_count(self) -> int:
@@ -135,7 +175,7 @@ class SourceFile:
 
     def span(self, start_line: int, end_line: int) -> tuple[int, int]:
         """Text offsets [pos, endpos) covering lines start_line..end_line."""
-        return self.lines.offset_of(start_line), self.lines.end_offset_of(end_line)
+        return self.lines.bounds(start_line, end_line)
 
     def hit(self, offset: int) -> tuple[int, str]:
         """(line, clipped line text) for a match at `offset`: the `path:line: text` evidence."""
@@ -174,9 +214,8 @@ class FileCache:
             return None
         self.read_counts[rel] += 1
         try:
-            with open(self.root / rel, "rb") as handle:
-                data = handle.read(self.max_bytes + 1)
-                size = self._size(handle.fileno(), len(data))
+            with open(os.path.join(self.root, rel), "rb") as handle:
+                data, size = self._read(handle)
         except OSError as exc:
             self._errors[rel] = exc.strerror or type(exc).__name__
             return None
@@ -194,9 +233,20 @@ class FileCache:
         self._files[rel] = source
         return source
 
-    @staticmethod
-    def _size(fileno: int, fallback: int) -> int:
+    def _read(self, handle: BinaryIO) -> tuple[bytes, int]:
+        """(at most max_bytes + 1 bytes of the file, its size on disk).
+
+        The read is sized by fstat: asking for max_bytes + 1 at once costs an 8 MB allocation
+        per file, even for a 2 KB one. A file larger than fstat said (growing, or a special file
+        reporting 0) is read on up to the same limit.
+        """
+        limit = self.max_bytes + 1
         try:
-            return os.fstat(fileno).st_size
+            stat_size: int | None = os.fstat(handle.fileno()).st_size
         except OSError:
-            return fallback
+            stat_size = None
+        want = limit if stat_size is None else min(stat_size + 1, limit)
+        data = handle.read(want)
+        if len(data) == want < limit:
+            data += handle.read(limit - want)
+        return data, len(data) if stat_size is None else stat_size

@@ -22,6 +22,7 @@ import regex
 
 from planner.checks.endpoints import Endpoint, Unresolved, resolve_endpoint
 from planner.checks.paths import PathRefused, walk_files
+from planner.checks.refscan import NO_MATCH, first_reference
 from planner.checks.regexes import BudgetExhausted, Compiled, PatternError, SearchTimeout
 from planner.documents.models import KeyLink
 from planner.errors import Diagnostic, Severity
@@ -70,7 +71,7 @@ class _LinkChecker:
         self, which: str, raw: str, hints: list[str], base: str | None = None
     ) -> Endpoint | str:
         try:
-            return resolve_endpoint(self.ctx, raw, hints, base)
+            return resolve_endpoint(self.ctx, raw, hints, base, lazy=which == "to")
         except PathRefused as refused:
             self.diag("GSD401", Severity.WARNING, f"key link {which} {raw!r}: {refused.reason}")
             return f"{which} {raw!r}: {refused.reason}"
@@ -97,7 +98,7 @@ class _LinkChecker:
             pos, endpos = 0, len(source.text)
             if ep.symbol is not None and not whole:
                 pos, endpos = source.span(ep.symbol.start_line, ep.symbol.end_line)
-            hit = self.ctx.regexes.search(compiled, source.text, pos, endpos)
+            hit = self.ctx.regexes.search(compiled, source.text, pos, endpos, key=rel)
             if hit is not None:
                 line, text = source.hit(hit.start)
                 return Evidence(file=rel, line=line, text=text)
@@ -171,12 +172,36 @@ class _LinkChecker:
         reference, names = _reference_pattern(dst)
         hit = None
         if not self._cannot_mention(src, _reference_words(dst)):
-            compiled = self.ctx.regexes.compile(reference, trusted=True)
-            hit = self.search(compiled, src)
+            settled, hit = self._settled_reference(src, dst)
+            if not settled:
+                compiled = self.ctx.regexes.compile(reference, trusted=True)
+                hit = self.search(compiled, src)
         if hit is not None:
             return self.result(LinkStatus.WIRED, f"{src.label} references {dst.label}", [hit])
         reason = f"{src.label} does not reference {dst.label} (no import or mention of {names})"
         return self.result(LinkStatus.NOT_WIRED, reason, [])
+
+    def _settled_reference(self, src: Endpoint, dst: Endpoint) -> tuple[bool, Evidence | None]:
+        """What searching a file target's reference pattern would find, when refscan can tell
+        without compiling it: (True, the evidence or None); (False, None) to run the regex."""
+        if src.is_dir or dst.symbol is not None or self.ctx.regexes.remaining <= 0:
+            return False, None
+        source = self.ctx.files.get(src.file)
+        if source is None or source.binary:
+            return False, None
+        pos, endpos = 0, len(source.text)
+        if src.symbol is not None:
+            pos, endpos = source.span(src.symbol.start_line, src.symbol.end_line)
+        base, stem = _reference_stem(dst)
+        if dst.is_dir:
+            base = stem  # the pattern has no file-name alternative (A5) for a folder
+        start = first_reference(source.text, pos, endpos, stem, base)
+        if start is None:
+            return False, None
+        if start == NO_MATCH:
+            return True, None
+        line, text = source.hit(start)
+        return True, Evidence(file=src.file, line=line, text=text)
 
     def _cannot_mention(self, src: Endpoint, words: list[str]) -> bool:
         """The source file holds none of the words every alternative of the reference pattern

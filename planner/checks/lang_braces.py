@@ -47,6 +47,9 @@ _STUB_BODY = regex.compile(
     r"|throw\s+UnimplementedError\([^)]*\))\s*;?",
     regex.IGNORECASE,
 )
+# How a stub body (_STUB_BODY, any case) or a placeholder return (_RETURN_ONLY) begins.
+_STUB_HEADS = ("throw", "unimplemented", "todo", "panic", "fatalerror", "return")
+_STUB_HEAD_LEN = max(len(head) for head in _STUB_HEADS)
 _COMMENTS = regex.compile(r"//[^\n]*|/\*[\s\S]*?\*/")
 _RETURN_ONLY = regex.compile(r"return\b[^;\n]*;?")
 
@@ -162,7 +165,9 @@ def _is_stub(text: str, open_offset: int | None, close: int, header: str) -> boo
     raw = text[open_offset + 1 : close]
     if len(raw) > 2000:
         return False
-    code = _COMMENTS.sub("", raw).strip()
+    code = (_COMMENTS.sub("", raw) if "/" in raw else raw).strip()  # comments start with /
+    if not code[:_STUB_HEAD_LEN].casefold().startswith(_STUB_HEADS):
+        return False  # neither pattern below can match: a body that does real work
     if _STUB_BODY.fullmatch(code):
         return True
     return bool(_RETURN_ONLY.fullmatch(code)) and bool(PLACEHOLDER_COMMENT.search(raw))

@@ -24,6 +24,11 @@ _ALL = regex.compile(r"^__all__[ \t]*\+?=[ \t]*[\[(]([^\])]*)[\])]", regex.MULTI
 _QUOTED = regex.compile(r"[\"']([A-Za-z_]\w*)[\"']")
 _STUB_STMT = regex.compile(r"^(?:pass|\.\.\.|raise[ \t]+NotImplementedError\b.*)$")
 _INLINE_BODY = regex.compile(r"\)[^()]*:[ \t]*([^#\s].*)$")
+# isinstance with a tuple: cheaper than with a `A | B` union, once per statement of every file.
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_ASSIGN_NODES = (ast.Assign, ast.AnnAssign)
+_IMPORT_NODES = (ast.Import, ast.ImportFrom)
+_BLOCK_NODES = (ast.If, ast.Try)
 
 
 def parse_python(source: SourceFile) -> FileSymbols:
@@ -108,7 +113,7 @@ def _from_ast(source: SourceFile, tree: ast.Module) -> FileSymbols:
 
     def visit(body: list[ast.stmt], prefix: str, in_class: bool, exempt: bool) -> None:
         for node in body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if isinstance(node, _FUNCTION_NODES):
                 decorators = {_decorator_name(d) for d in node.decorator_list}
                 start = min([d.lineno for d in node.decorator_list] + [node.lineno])
                 stub = not (no_stubs or exempt or decorators & _ABSTRACT) and _is_stub_body(
@@ -140,7 +145,7 @@ def _from_ast(source: SourceFile, tree: ast.Module) -> FileSymbols:
                     )
                 )
                 visit(node.body, f"{prefix}{node.name}.", True, exempt or _is_protocol(node))
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
+            elif isinstance(node, _ASSIGN_NODES):
                 for name in _targets(node):
                     found.symbols.append(
                         Symbol(
@@ -158,11 +163,11 @@ def _from_ast(source: SourceFile, tree: ast.Module) -> FileSymbols:
             elif isinstance(node, ast.AugAssign) and not prefix:
                 if isinstance(node.target, ast.Name) and node.target.id == "__all__":
                     all_names.update(_all_entries(node))
-            elif isinstance(node, ast.Import | ast.ImportFrom) and not prefix:
+            elif isinstance(node, _IMPORT_NODES) and not prefix:
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".")[0]
                     imported.setdefault(bound, node.lineno)
-            elif isinstance(node, ast.If | ast.Try) and not prefix:
+            elif isinstance(node, _BLOCK_NODES) and not prefix:
                 # `if TYPE_CHECKING:` / `try: import x except ImportError:` define names too.
                 blocks = [node.body, node.orelse]
                 if isinstance(node, ast.Try):

@@ -17,6 +17,7 @@ Otherwise markers are listed with the artifact (severity "warning") and do not c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -39,22 +40,32 @@ STUB_MARKERS = frozenset(
 )
 
 
-# Each marker needs these characters; one-character `in` tests run at memchr speed, some 20x
-# faster than a multi-character needle, so a word is searched for only when its letters occur.
+# Each marker needs these characters. In a big text one-character `in` tests run at memchr
+# speed, some 20x faster than a multi-character needle, so a word is searched for only when all
+# its characters occur; each character is tested once per text (an absent one costs a full scan,
+# so the likely absent ones come first). A short text is searched for the words directly.
 _GATED_WORDS = (
     ("X", "XXX"),
-    ("TD", "TODO"),
-    ("FX", "FIXME"),
-    ("TB", "TBD"),
-    ("NI", "NotImplementedError"),
-    ("!", "todo!"),
-    ("!", "unimplemented!"),
+    ("TDO", "TODO"),
+    ("XFIME", "FIXME"),
+    ("TBD", "TBD"),
+    ("pNIEmlotedrn", "NotImplementedError"),
+    ("!tdo", "todo!"),
+    ("!upmlietdn", "unimplemented!"),
+    ("wE", "throw"),
 )
+_GATE_FROM = 64 * 1024  # characters
 _COMMENT_WORDS = ("placeholder", "stub", "dummy")
 
 
 def _comment_has_word(text: str, opener: str) -> bool:
     """Some `opener` (`#` or `/`) is followed on its line by a placeholder word (any case)."""
+    if len(text) < _GATE_FROM:
+        # casefold maps each character on its own, so a line holding a word makes the whole
+        # folded text hold it: a short text without one needs no look at its comments.
+        folded = text.casefold()
+        if not any(word in folded for word in _COMMENT_WORDS):
+            return False
     pos = text.find(opener)
     while pos != -1:
         end = text.find("\n", pos)
@@ -68,17 +79,27 @@ def _comment_has_word(text: str, opener: str) -> bool:
 
 def _may_have_markers(text: str) -> bool:
     """A superset test of _MARKER before running it: most files, and huge ones, have no marker."""
+    present: dict[str, bool] = {}
+
+    def has(ch: str) -> bool:
+        found = present.get(ch)
+        if found is None:
+            found = present[ch] = ch in text
+        return found
+
+    gated = len(text) >= _GATE_FROM
     for gate, word in _GATED_WORDS:
-        if all(ch in text for ch in gate) and word in text:
-            return True
-    # `throw new XError("not implemented")`
-    if "E" in text and "throw" in text and "implemented" in text.casefold():
-        return True
+        if (not gated or all(has(ch) for ch in gate)) and word in text:
+            if word != "throw":
+                return True
+            # `throw new XError("not implemented")`
+            if "implemented" in text.casefold():
+                return True
     # `return x  # placeholder` / `return x; // stub`
     if "return" not in text:
         return False
-    return ("#" in text and _comment_has_word(text, "#")) or (
-        "/" in text and _comment_has_word(text, "/")
+    return (has("#") and _comment_has_word(text, "#")) or (
+        has("/") and _comment_has_word(text, "/")
     )
 
 
@@ -86,10 +107,9 @@ _STUB_WORDS = {
     "python": ("pass", "...", "notimplementederror", "placeholder", "stub", "dummy", "implemented"),
     "braces": ("todo", "implemented", "fatalerror", "placeholder", "stub", "dummy"),
 }
-# A line ending in ":" followed by a string line: where a docstring-only body would be.
-_DOCSTRING_BODY = regex.compile(
-    r":[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*\r?\n)*[ \t]*[rRbBuUfF]{0,2}[\"']"
-)
+# A line ending in ":" followed by a string line: where a docstring-only body would be. Our own
+# linear, ASCII-only pattern: `re` runs it about twice as fast as `regex`, with the same answer.
+_DOCSTRING_BODY = re.compile(r":[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*\r?\n)*[ \t]*[rRbBuUfF]{0,2}[\"']")
 
 
 def could_have_stubs(text: str, language: str | None) -> bool:

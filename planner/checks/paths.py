@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 CODES = {
@@ -71,12 +71,13 @@ def _real_root(root: str) -> str:
     return os.path.realpath(root)
 
 
-def resolve_inside(root: Path, rel: str) -> Path:
+def resolve_inside(root: Path, rel: str, realpath: Callable[[str], str] = os.path.realpath) -> Path:
     """The real path of `rel` under `root`; raise PathRefused when it leaves the project.
 
     Checked twice: lexically (absolute, `..`) and after following symlinks, so a link whose
     target is outside is refused even though its own name is inside. The path need not exist.
     (String operations rather than pathlib: this runs for every path every plan names.)
+    `realpath` may be a run's memoized equivalent of os.path.realpath (pathmemo).
     """
     text = rel.strip()
     if not text:
@@ -92,7 +93,7 @@ def resolve_inside(root: Path, rel: str) -> Path:
         candidate = os.path.join(root_real, text)
         if not _inside(os.path.normpath(candidate), root_real):
             raise PathRefused(rel, f"{OUTSIDE} ('..' escapes the project root)")
-    real = os.path.realpath(candidate)  # follows every symlink on the way
+    real = realpath(candidate)  # follows every symlink on the way
     if not _inside(real, root_real):
         raise PathRefused(rel, f"{OUTSIDE} (symlink to {real})")
     return Path(real)

@@ -94,6 +94,9 @@ class RegexRunner:
         self.searches = 0
         self.compiles = 0
         self._compiled: dict[tuple[str, bool], Compiled | PatternError] = {}
+        # Answers of searches named by a `key` (a file): plans of one run repeat the same search
+        # (the same pattern in the same file), and a file does not change during a static check.
+        self._answers: dict[tuple[Compiled, str, int, int | None], Hit | None] = {}
 
     def compile(self, pattern: str, *, trusted: bool = False) -> Compiled:
         """The compiled pattern (compiled on first use only); PatternError when invalid.
@@ -125,12 +128,33 @@ class RegexRunner:
         return self.budget - self.spent
 
     def search(
-        self, compiled: Compiled, text: str, pos: int = 0, endpos: int | None = None
+        self,
+        compiled: Compiled,
+        text: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        *,
+        key: str | None = None,
     ) -> Hit | None:
-        """First match in text[pos:endpos]; SearchTimeout / BudgetExhausted instead of hanging."""
+        """First match in text[pos:endpos]; SearchTimeout / BudgetExhausted instead of hanging.
+
+        With `key` (the text's file), a search already answered in this run is not run again.
+        """
         remaining = self.remaining
         if remaining <= 0:
             raise BudgetExhausted(self.budget)
+        if key is None:
+            return self._search(compiled, text, pos, endpos, remaining)
+        memo = (compiled, key, pos, endpos)
+        if memo in self._answers:
+            return self._answers[memo]
+        hit = self._search(compiled, text, pos, endpos, remaining)  # a timeout is not remembered
+        self._answers[memo] = hit
+        return hit
+
+    def _search(
+        self, compiled: Compiled, text: str, pos: int, endpos: int | None, remaining: float
+    ) -> Hit | None:
         limit = min(self.timeout, remaining)
         self.searches += 1
         end = len(text) if endpos is None else endpos

@@ -21,7 +21,9 @@ import regex
 
 from planner.checks.decls import FileSymbols, Symbol, language_of
 from planner.checks.filecache import FileCache
-from planner.checks.paths import IGNORED_DIRS, PathRefused, project_rel, resolve_inside, walk_files
+from planner.checks.pathmemo import PathMemo
+from planner.checks.paths import IGNORED_DIRS, PathRefused, walk_files
+from planner.checks.pyscan import declares_top_level
 
 CODES = {
     "GSD407": "symbol defined in several files: ambiguous",
@@ -46,6 +48,11 @@ _MODULE_SUFFIXES = (
     ".swift",
     ".dart",
     ".go",
+)
+
+# (suffix, whether it names a file inside the module's folder, that file's name)
+_SUFFIX_NAMES = tuple(
+    (suffix, suffix.startswith("/"), suffix.rpartition("/")[2]) for suffix in _MODULE_SUFFIXES
 )
 
 
@@ -76,34 +83,20 @@ class SymbolIndex:
         self._found: dict[str, list[Symbol]] = {}
         self._roots: list[str] | None = None
         self._modules: dict[str, list[tuple[str, list[str]]]] = {}
-        # Path resolution for the run: realpath costs an lstat per component, and plans name the
-        # same paths again and again (files_modified, artifacts, link ends). A static check
-        # assumes the tree does not change under it, as the file cache does.
-        self._resolved: dict[str, Path | PathRefused] = {}
-        self._rels: dict[Path, str] = {}
-        self._listings: dict[str, frozenset[str] | None] = {}  # folder -> its file names
+        # Path resolution and file kinds, once per run (see pathmemo).
+        self.paths = PathMemo(self.root)
+        # folder -> (its entry names, its file names), None when it cannot be listed
+        self._listings: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
 
     # -- paths ------------------------------------------------------------------------------
 
     def resolve(self, rel: str) -> Path:
         """paths.resolve_inside under this root, once per spelling per run."""
-        found = self._resolved.get(rel)
-        if found is None:
-            try:
-                found = resolve_inside(self.root, rel)
-            except PathRefused as refused:
-                found = refused
-            self._resolved[rel] = found
-        if isinstance(found, PathRefused):
-            raise found
-        return found
+        return self.paths.resolve(rel)
 
     def rel_of(self, real: Path) -> str:
         """paths.project_rel under this root, memoized."""
-        found = self._rels.get(real)
-        if found is None:
-            found = self._rels[real] = project_rel(self.root, real)
-        return found
+        return self.paths.rel_of(real)
 
     # -- one file ---------------------------------------------------------------------------
 
@@ -130,6 +123,14 @@ class SymbolIndex:
     def lookup_in_file(self, rel: str, qualname: str) -> list[Symbol]:
         parsed = self.parse(rel)
         return parsed.lookup(qualname) if parsed else []
+
+    def surely_declares(self, rel: str, name: str) -> bool:
+        """True when `lookup_in_file(rel, name)` is sure to find `name`, settled without a parse
+        (pyscan: a Python file's top-level def/class); False means "parse to know"."""
+        if rel in self._symbols or language_of(rel) != "python":
+            return False
+        source = self.cache.get(rel)
+        return source is not None and not source.binary and declares_top_level(source.text, name)
 
     # -- the tree ---------------------------------------------------------------------------
 
@@ -181,7 +182,7 @@ class SymbolIndex:
             real = self.resolve(rel)
         except PathRefused:
             return None
-        return self.rel_of(real) if real.is_file() else None
+        return self.rel_of(real) if self.paths.is_file(real) else None
 
     def module_files(self, parts: list[str]) -> list[tuple[str, list[str]]]:
         """Files a dotted path can name, longest module prefix first: [(file, remaining parts)].
@@ -199,12 +200,13 @@ class SymbolIndex:
             for root in self.source_roots():
                 if self._files_in(root + parent) is None:
                     continue
-                for suffix in _MODULE_SUFFIXES:
-                    candidate = f"{root}{module}{suffix}"
-                    folder, _, name = candidate.rpartition("/")
-                    if name not in (self._files_in(folder) or ()):
+                # `module.py` is listed in the module's folder, `module/__init__.py` in its own.
+                beside, _, stem = f"{root}{module}".rpartition("/")
+                listings = (self._files_in(beside) or (), self._files_in(root + module) or ())
+                for suffix, inside, name in _SUFFIX_NAMES:
+                    if (name if inside else stem + suffix) not in listings[inside]:
                         continue
-                    rel = self.is_file(candidate)
+                    rel = self.is_file(f"{root}{module}{suffix}")
                     if rel and all(rel != f for f, _ in result):
                         result.append((rel, parts[k:]))
             if result:
@@ -214,15 +216,32 @@ class SymbolIndex:
 
     def _files_in(self, folder: str) -> frozenset[str] | None:
         """Names of the files in a project folder (one scandir per run), None if no such folder."""
-        if folder not in self._listings:
-            found: frozenset[str] | None
+        listing = self._listing(folder.rstrip("/"))
+        return None if listing is None else listing[1]
+
+    def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(every entry name, the file names) of a folder, or None when it cannot be listed.
+
+        Module candidates probe many folders that do not exist: a name missing from its
+        parent's listing is answered without a syscall.
+        """
+        if folder in self._listings:
+            return self._listings[folder]
+        found: tuple[frozenset[str], frozenset[str]] | None = None
+        parent, _, name = folder.rpartition("/")
+        above = self._listing(parent) if folder else None
+        if above is None or name in above[0]:
             try:
                 with os.scandir(os.path.join(self.root, folder)) as entries:
-                    found = frozenset(e.name for e in entries if e.is_file())
+                    listed = list(entries)
+                found = (
+                    frozenset(e.name for e in listed),
+                    frozenset(e.name for e in listed if e.is_file()),
+                )
             except OSError:
                 found = None
-            self._listings[folder] = found
-        return self._listings[folder]
+        self._listings[folder] = found
+        return found
 
     # -- by name ----------------------------------------------------------------------------
 

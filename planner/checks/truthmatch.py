@@ -11,6 +11,8 @@ or one of its verify expectations, compared with the truth by
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from planner.documents.models import Task
@@ -39,6 +41,8 @@ _STOP = frozenset(
 )
 
 
+# Pure functions of plan text, asked for every truth against every task item: memoized.
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Case, whitespace, quotes and punctuation folded: the identity of a truth."""
     folded = text.casefold().replace("_", " ")
@@ -55,9 +59,10 @@ def _stem(word: str) -> str:
     return word
 
 
-def significant_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def significant_words(text: str) -> frozenset[str]:
     words = _WORD.findall(text.casefold())
-    return {_stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())}
+    return frozenset(_stem(w) for w in words if w not in _STOP and (len(w) > 1 or w.isdigit()))
 
 
 def states_truth(truth: str, item: str) -> bool:

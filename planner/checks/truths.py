@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import regex
@@ -97,6 +98,8 @@ class _TruthChecker:
         return self.result(TruthStatus.UNCERTAIN, TruthSource.NONE, NO_EVIDENCE, [])
 
     def override(self) -> TruthResult | None:
+        if not self.ctx.overrides:
+            return None
         key = normalize(self.truth.text)
         for item in self.ctx.overrides:
             if normalize(item.must_have) == key:
@@ -200,30 +203,33 @@ class _TruthChecker:
         return self.result(TruthStatus.PASSED, source, "every named must-have verified", evidence)
 
 
-def _path_names(path: str) -> set[str]:
+# Names of an artifact or link end, asked once per truth of the plan: memoized (pure functions).
+@functools.lru_cache(maxsize=4096)
+def _path_names(path: str) -> frozenset[str]:
     path = path.strip().strip("`'\"")
     names = {path}
     base = path.rstrip("/").rsplit("/", 1)[-1]
     if "." in base.strip("."):
         names.add(base)
-    return names
+    return frozenset(names)
 
 
-def _end_names(spec: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _end_names(spec: str) -> frozenset[str]:
     spec = spec.strip().strip("`'\"")
     if spec.endswith("()"):
         spec = spec[:-2]
     if "/" in spec or "::" in spec or " " in spec:
         head = spec.split("::")[0].split()[0] if spec else spec
-        names = _path_names(head)
+        names = set(_path_names(head))
         if "::" in spec:
             names.add(spec.split("::", 1)[1])
-        return names
+        return frozenset(names)
     names = {spec}
     last = spec.rsplit(".", 1)[-1]
     if len(last) >= 4 and ("_" in last or _CAMEL.search(last)):
         names.add(last)
-    return names
+    return frozenset(names)
 
 
 def _mentions(text: str, name: str) -> bool:
@@ -239,8 +245,9 @@ def _mentions(text: str, name: str) -> bool:
     return False
 
 
-def _names(text: str, names: set[str]) -> bool:
-    return any(_mentions(text, name) for name in names if name)
+def _names(text: str, names: frozenset[str]) -> bool:
+    # `name in text` first: most names are not in the truth at all (a C test, no call).
+    return any(_mentions(text, name) for name in names if name and name in text)
 
 
 def check_truth(

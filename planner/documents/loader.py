@@ -7,6 +7,8 @@ act on a document whose diagnostics contain an error: see `planner.errors.has_er
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -69,20 +71,35 @@ def _unread(path: str, kind: DocKind, code: str, msg: str, line: int | None, hin
 
 def load_document(path: Path, kind: DocKind | None = None) -> Loaded:
     """Load `path` as `kind` (guessed from the file name when None)."""
-    path = Path(path)
+    return read_and_load(path, kind)[0]
+
+
+def read_and_load(path: Path, kind: DocKind | None = None) -> tuple[Loaded, bytes | None]:
+    """`load_document`, plus the bytes it read (None when the file was not read), so a caller
+    that also needs the raw text does not read the file twice."""
+    path = path if isinstance(path, Path) else Path(path)
     shown = str(path)
     kind = kind or guess_kind(path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            msg = f"file is {size / 1e6:.1f} MB (limit {MAX_FILE_BYTES / 1e6:.0f} MB); not read"
-            return _unread(shown, kind, "GSD104", msg, None, "split the document")
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return _too_large(shown, kind, size), None
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
+        with contextlib.suppress(OSError):  # the size is reported first, even when unreadable
+            size = os.stat(path).st_size
+            if size > MAX_FILE_BYTES:
+                return _too_large(shown, kind, size), None
         msg = f"cannot read file: {exc.strerror or exc}"
-        return _unread(shown, kind, "GSD100", msg, None, "check the path and its permissions")
-    return load_bytes(data, shown, kind)
+        unread = _unread(shown, kind, "GSD100", msg, None, "check the path and its permissions")
+        return unread, None
+    return load_bytes(data, shown, kind), data
+
+
+def _too_large(path: str, kind: DocKind, size: int) -> Loaded:
+    msg = f"file is {size / 1e6:.1f} MB (limit {MAX_FILE_BYTES / 1e6:.0f} MB); not read"
+    return _unread(path, kind, "GSD104", msg, None, "split the document")
 
 
 def load_plan(path: Path) -> Loaded:
@@ -132,7 +149,7 @@ def load_text(text: str, path: str, kind: DocKind) -> Loaded:
 
 
 def _load(text: str, path: str, kind: DocKind, diags: list[Diagnostic]) -> Loaded:
-    if not text.strip():
+    if not text or text.isspace():  # `not text.strip()` without copying the whole text
         sev = Severity.WARNING if kind is DocKind.OTHER else Severity.ERROR
         diags.append(
             _d("GSD101", sev, "file is empty", path, 1, f"write the {kind.value} document")

@@ -53,36 +53,34 @@ class Body:
         closing tag whose opening is not inside the fence) comes is closed there: authors nest
         fences inside elements and lose count, and the element's end is what they meant."""
         text = self.text
-        if "```" not in text and "~~~" not in text:
-            return
-        # Candidates: runs of ``` / ~~~ (found with str.find: much faster than a regex
-        # alternation here) and closing tags, in document order.
-        cands: list[tuple[int, int, str]] = []  # (start, end, tag or "")
-        for mark in ("```", "~~~"):
+        # Runs of ``` / ~~~ (found with str.find: much faster than a regex alternation here), in
+        # document order. Closing tags matter only while a fence is open: those are searched
+        # between the open fence and the next run, not listed for the whole body.
+        runs: list[tuple[int, int]] = []
+        for mark in ("```", "~~~") if "~" in text else ("```",):  # one-char test: memchr speed
             i = text.find(mark)
             while i >= 0:
                 j = i + 3
                 while j < len(text) and text[j] == mark[0]:
                     j += 1
-                cands.append((i, j, ""))
+                runs.append((i, j))
                 i = text.find(mark, j)
-        cands.extend((m.start(), m.end(), m.group(1)) for m in _CLOSE_TAG_RE.finditer(text))
-        cands.sort()
+        if not runs:
+            return
+        runs.sort()
         open_at = -1  # line start of the open fence
         open_marker = ""
-        for start, end, tag in cands:
+        tags_from = 0  # closing tags before this offset were seen while the fence was open
+        for start, end in runs:
+            if open_at >= 0:
+                open_at = self._close_at_tag(open_at, tags_from, start)
+            tags_from = end
             ls = text.rfind("\n", 0, start) + 1
             if ls != start and text[ls:start].strip(" \t"):
                 continue  # not at the start of a line
             eol = text.find("\n", end)
             eol = len(text) if eol < 0 else eol
             rest = text[end:eol]
-            if tag:
-                if open_at >= 0 and not rest.strip() and f"<{tag}" not in text[open_at:ls]:
-                    self.unclosed.append(open_at)
-                    self.fences.append((open_at, ls))
-                    open_at = -1
-                continue
             marker = text[start:end]
             if open_at < 0:
                 if marker[0] == "`" and "`" in rest:
@@ -94,12 +92,31 @@ class Body:
                 self.fences.append((open_at, eol))
                 open_at = -1
         if open_at >= 0:
+            open_at = self._close_at_tag(open_at, tags_from, len(text))
+        if open_at >= 0:
             self.unclosed.append(open_at)
             self.fences.append((open_at, len(text)))
         self.fence_starts = [s for s, _ in self.fences]
 
+    def _close_at_tag(self, open_at: int, start: int, end: int) -> int:
+        """Close the fence open at `open_at` on the first line in [start, end) holding only a
+        closing tag whose opening is not inside the fence; the new open_at (-1 when closed)."""
+        text = self.text
+        for m in _CLOSE_TAG_RE.finditer(text, start, end):
+            ls = text.rfind("\n", 0, m.start()) + 1
+            if ls != m.start() and text[ls : m.start()].strip(" \t"):
+                continue  # not at the start of a line
+            eol = text.find("\n", m.end())
+            rest = text[m.end() : len(text) if eol < 0 else eol]
+            if not rest.strip() and f"<{m.group(1)}" not in text[open_at:ls]:
+                self.unclosed.append(open_at)
+                self.fences.append((open_at, ls))
+                return -1
+        return open_at
+
     def line(self, offset: int) -> int:
-        """File line of `offset` (counts newlines forward from the last query)."""
+        """File line of `offset` (counts newlines forward from the nearest earlier query: ask in
+        increasing order and the text is counted once)."""
         i = bisect_right(self._marks, offset) - 1
         count = self._counts[i] + self.text.count("\n", self._marks[i], offset)
         if offset != self._marks[i]:
@@ -115,9 +132,13 @@ class Body:
         return i >= 0 and offset < self.fences[i][1]
 
     def in_code(self, offset: int) -> bool:
-        if self.in_fence(offset):
-            return True
-        return self.text.count("`", self.line_start(offset), offset) % 2 == 1
+        starts = self.fence_starts  # in_fence, inlined: this runs for every tag found
+        if starts:
+            i = bisect_right(starts, offset) - 1
+            if i >= 0 and offset < self.fences[i][1]:
+                return True
+        text = self.text
+        return text.count("`", text.rfind("\n", 0, offset) + 1, offset) % 2 == 1
 
     def find_close(self, name: str, start: int, end: int) -> int:
         """Offset of the next `</name>` in [start, end) outside code fences, or -1."""

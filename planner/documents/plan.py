@@ -203,10 +203,11 @@ def _unclosed(body: Body, m: re.Match[str], err: ErrFn) -> None:
 
 
 def _attrs(text: str) -> dict[str, str]:
-    return {
-        m.group(1): next(g for g in m.groups()[1:] if g is not None)
-        for m in _ATTR_RE.finditer(text)
-    }
+    out: dict[str, str] = {}
+    for m in _ATTR_RE.finditer(text):
+        dq, sq, bare = m.group(2, 3, 4)  # exactly one alternative matched
+        out[m.group(1)] = dq if dq is not None else sq if sq is not None else bare
+    return out
 
 
 def _files(text: str) -> list[str]:
@@ -230,7 +231,6 @@ def _xml_task(
         "attrs": attrs,
         "type": ttype,
         "line": body.line(open_m.start()),
-        "end_line": body.line(end) if closed else None,
         "form": TaskForm.FEATURE if kind == "feature" else TaskForm.XML,
         "tdd": kind == "feature" or attrs.get("tdd", "").lower() == "true" or ttype == "tdd",
     }
@@ -285,6 +285,8 @@ def _xml_task(
         if h is not None and not body.in_fence(h.start()):
             name = one_line(h.group(1))
     kw["name"] = name
+    # after the elements' lines: Body.line counts forward from the last line asked
+    kw["end_line"] = body.line(end) if closed else None
     if kind == "feature" and not kw.get("action") and "implementation" in elements:
         kw["action"] = elements["implementation"]
     return Task(elements=elements, **kw)

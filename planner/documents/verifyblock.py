@@ -24,7 +24,11 @@ _EXPECT_RE = re.compile(
     re.I,
 )
 _INDENT_RE = re.compile(r"\n([ \t]*)(?=[^\s])")
-_BLANK_WS_RE = re.compile(r"\n[ \t]+(?=\n)")
+# Possessive quantifiers (`++`): a line's indent is read once, never backtracked char by char.
+_BLANK_WS_RE = re.compile(r"\n[ \t]++(?=\n)")
+_FIRST_INDENT_RE = re.compile(r"\n( *+)(?=[^\s])")
+_SHALLOWER: dict[int, re.Pattern[str]] = {}  # width -> a line indented less than width
+_MAX_MARGIN = 32  # wider margins take the general path (no pattern kept per width)
 _EXIT_TAIL_RE = re.compile(r"^(.*?\S)\s+(exits?\s+(?:with\s+)?(?:code\s+|status\s+)?0\b.*)$")
 _SHELL_LANGS = {"bash", "sh", "shell", "zsh", "console", "shell-session", "terminal", "fish"}
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|apos|#39|#x27|#\d+|#x[0-9a-fA-F]+);")
@@ -35,19 +39,54 @@ _TEXT, _SHELL, _OTHER, _AUTO = "text", "shell", "other", "automated"
 
 def dedent(text: str) -> str:
     """textwrap.dedent without its per-line regexes (this is a hot path); same result."""
-    if "\n " not in text and "\n\t" not in text and text[:1] not in (" ", "\t"):
-        return text if " \n" not in text and "\t\n" not in text else _strip_blank_ws(text)
+    # A one-character `in` is a memchr; two-character ones are slower full scans: tabs are rare,
+    # so the tab patterns are only looked for when there is a tab at all.
+    tab = "\t" in text
+    if "\n " not in text and not (tab and "\n\t" in text) and text[:1] not in (" ", "\t"):
+        blank_ws = " \n" in text or (tab and "\t\n" in text)
+        return _strip_blank_ws(text) if blank_ws else text
     padded = "\n" + text + "\n"
-    indents = _INDENT_RE.findall(padded)
-    if "\t" in text:
+    width = _space_margin(padded) if not tab else None
+    if width is not None:
+        margin = " " * width
+    elif tab:
+        indents = _INDENT_RE.findall(padded)
         margin = commonprefix(indents)  # noqa: RUF071 - the common whitespace prefix is meant
-    else:
+    else:  # spaces, but a margin wider than _MAX_MARGIN
+        indents = _INDENT_RE.findall(padded)
         margin = " " * min(map(len, indents)) if indents else ""
     if margin:
         padded = padded.replace("\n" + margin, "\n")
-    if " \n" in padded or "\t\n" in padded:
+    if " \n" in text or (tab and "\t\n" in text):
         padded = _BLANK_WS_RE.sub("\n", padded)
+    else:
+        # No line but the last can be whitespace only (its newline is the padding): the usual
+        # case, the indent before an element's closing tag. Empty it without a regex pass.
+        cut = padded.rfind("\n", 0, len(padded) - 1) + 1
+        if cut < len(padded) - 1 and not padded[cut:-1].strip(" \t"):
+            padded = padded[:cut] + "\n"
     return padded[1:-1]
+
+
+def _space_margin(padded: str) -> int | None:
+    """The smallest indent of the non-blank lines of `padded` (spaces only), without listing them:
+    the first line's indent, lowered while a line indented less is found further on. None when
+    that indent is too wide to keep a compiled pattern for."""
+    m = _FIRST_INDENT_RE.search(padded)
+    if m is None:
+        return 0
+    width, pos = len(m.group(1)), m.end()
+    if width > _MAX_MARGIN:
+        return None
+    while width:
+        shallower = _SHALLOWER.get(width)
+        if shallower is None:
+            shallower = _SHALLOWER[width] = re.compile(rf"\n {{0,{width - 1}}}+(?=[^\s])")
+        m = shallower.search(padded, pos)
+        if m is None:
+            break
+        width, pos = m.end() - m.start() - 1, m.end()
+    return width
 
 
 def _strip_blank_ws(text: str) -> str:
@@ -174,7 +213,7 @@ def split_verify(text: str, first_line: int | None = None) -> VerifyBlock:
             last = VerifyCommand(text="\n".join(cmd_lines), line=_num(lineno, first_line))
             block.commands.append(last)
             continue
-        m = _EXIT_TAIL_RE.match(body)
+        m = _EXIT_TAIL_RE.match(body) if "exit" in body else None
         if m and command_start(m.group(1), mode) is not None and '"' not in m.group(2):
             # `swift test --filter X exits 0`: the command, and what its exit should be
             exp = Expectation(text=m.group(2), line=_num(lineno, first_line))

@@ -9,6 +9,7 @@ always PyYAML: the fixes (planner.documents.yamlfix) only re-quote text, never p
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -48,6 +49,12 @@ class GsdYamlLoader(_BaseLoader):
     """
 
     _plain_tags: ClassVar[dict[str, str]] = {}
+
+    # No path resolvers here, yet the composer calls these two for every node (twice the number
+    # of `resolve` calls): C-level no-ops instead of BaseResolver's Python methods that look up
+    # the empty resolver table and return. The composer ignores what they return.
+    descend_resolver = staticmethod(operator.is_)  # called as (parent node, index)
+    ascend_resolver = staticmethod(tuple)  # called with no arguments
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
@@ -309,52 +316,95 @@ def _load(src: str) -> tuple[Node | None, Any]:
             problem = _check_expansion(node)
             if problem:
                 raise _Refused(problem)
-        return node, _construct(loader, node, {} if shared else None)
+        # A merge key is a plain `<<` or a tag spelled with "merge": without either text, no
+        # mapping needs its keys checked for one.
+        merges = "<<" in src or "merge" in src
+        return node, _Builder(loader, {} if shared else None, merges).build(node)
     finally:
         loader.dispose()
 
 
-def _construct(loader: Any, node: Node, memo: dict[int, Any] | None) -> Any:
+_INT = "tag:yaml.org,2002:int"
+_FAST_SCALAR_TAGS = (
+    _INT,
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+)
+
+
+class _Builder:
     """Python values from PyYAML's composed and tag-resolved nodes.
 
     The common tags (str, seq, map, timestamp kept as text) are built directly, which is several
-    times faster than PyYAML's generator-based constructor; every other tag (int, float, bool,
-    null, binary, set, merge keys, unknown tags) goes to PyYAML's own SafeConstructor.
+    times faster than PyYAML's generator-based constructor; int, bool, float and null call
+    SafeConstructor's own function for the tag; every other tag (binary, set, merge keys,
+    unknown tags) goes through PyYAML's construct_object.
     """
-    tag = node.tag
-    if isinstance(node, ScalarNode):
+
+    def __init__(self, loader: Any, memo: dict[int, Any] | None, merges: bool) -> None:
+        self.loader = loader
+        self.memo = memo
+        self.merges = merges
+        constructors = loader.yaml_constructors
+        self.scalar_fns = {tag: constructors[tag] for tag in _FAST_SCALAR_TAGS}
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             return node.value
-        return loader.construct_object(node, deep=True)
-    if memo is not None and id(node) in memo:
-        return memo[id(node)]
-    if isinstance(node, SequenceNode) and tag == _SEQ:
-        items: list[Any] = []
-        if memo is not None:
-            memo[id(node)] = items
-        items.extend(_construct(loader, c, memo) for c in node.value)
-        return items
-    if (
-        isinstance(node, MappingNode)
-        and tag == _MAP
-        and not any(k.tag == _MERGE for k, _ in node.value)
-    ):
-        mapping: dict[Any, Any] = {}
-        if memo is not None:
-            memo[id(node)] = mapping
-        for k, v in node.value:
-            key = _construct(loader, k, memo)
-            try:
-                mapping[key] = _construct(loader, v, memo)
-            except TypeError as exc:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    "found unhashable key",
-                    k.start_mark,
-                ) from exc
-        return mapping
-    return loader.construct_object(node, deep=True)
+        if tag == _INT:
+            value = node.value
+            # plain decimal digits: what SafeConstructor.construct_yaml_int returns, directly
+            if value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+                return int(value)
+        fn = self.scalar_fns.get(tag)
+        if fn is not None:
+            return fn(self.loader, node)
+        return self.loader.construct_object(node, deep=True)
+
+    def build(self, node: Node) -> Any:
+        tag = node.tag
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        memo = self.memo
+        if memo is not None and id(node) in memo:
+            return memo[id(node)]
+        if isinstance(node, SequenceNode) and tag == _SEQ:
+            items: list[Any] = []
+            if memo is not None:
+                memo[id(node)] = items
+            for c in node.value:
+                # str scalars inline: most nodes are, and a call each is most of the cost
+                if c.__class__ is ScalarNode and c.tag == _STR:
+                    items.append(c.value)
+                else:
+                    items.append(self.build(c))
+            return items
+        if (
+            isinstance(node, MappingNode)
+            and tag == _MAP
+            and not (self.merges and any(k.tag == _MERGE for k, _ in node.value))
+        ):
+            mapping: dict[Any, Any] = {}
+            if memo is not None:
+                memo[id(node)] = mapping
+            for k, v in node.value:
+                key = k.value if k.__class__ is ScalarNode and k.tag == _STR else self.build(k)
+                try:
+                    if v.__class__ is ScalarNode and v.tag == _STR:
+                        mapping[key] = v.value
+                    else:
+                        mapping[key] = self.build(v)
+                except TypeError as exc:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        k.start_mark,
+                    ) from exc
+            return mapping
+        return self.loader.construct_object(node, deep=True)
 
 
 def _diag(

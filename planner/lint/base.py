@@ -13,21 +13,44 @@ from planner.workspace import PlanRef, Workspace
 
 _TOP_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
 _FENCE_END = ("---", "...")
+_HEAD_CHARS = 8192
 
 
 def frontmatter_key_lines(text: str) -> dict[str, int]:
     """Line numbers of the top-level frontmatter keys (locating only; the loader parses)."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or lines[0].strip() != "---":
-        return {}
+    text = text.lstrip("\ufeff")
+    # Only the lines up to the closing `---` matter: split a growing head of the text, never
+    # the whole document, and trust only the head's complete lines.
+    limit = _HEAD_CHARS
+    while True:
+        whole = limit >= len(text)
+        lines = text.splitlines() if whole else text[:limit].splitlines()[:-1]
+        found, ended = _key_lines(lines)
+        if ended or whole:
+            return found
+        limit *= 8
+
+
+def _key_lines(lines: list[str]) -> tuple[dict[str, int], bool]:
+    """(the keys' lines, whether `lines` reaches the end of the frontmatter or shows there is none)."""
+    if not lines:
+        return {}, False
+    if lines[0].strip() != "---":
+        return {}, True
     found: dict[str, int] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() in _FENCE_END:
-            break
+            return found, True
         m = _TOP_KEY_RE.match(line)
         if m and m.group(1) not in found:
             found[m.group(1)] = number
-    return found
+    return found, False
+
+
+def text_as_read(data: bytes) -> str:
+    """`data` as `Path.read_text(encoding="utf-8", errors="replace")` returns it."""
+    text = data.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @dataclass(eq=False)
@@ -39,6 +62,7 @@ class LintDoc:
     workspace: Workspace | None = None  # the project the file belongs to (None: a lone file)
     plan_ref: PlanRef | None = None  # set when the file is a plan of that project
     _text: str | None = field(default=None, repr=False)
+    _data: bytes | None = field(default=None, repr=False)
 
     @property
     def plan(self) -> Plan | None:
@@ -57,12 +81,18 @@ class LintDoc:
 
     @property
     def text(self) -> str:
+        if self._text is None and self._data is not None:
+            self._text = text_as_read(self._data)
         if self._text is None:
             try:
                 self._text = self.path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 self._text = ""
         return self._text
+
+    def set_bytes(self, data: bytes) -> None:
+        """The file's bytes, when the caller has read them already (`text` decodes them)."""
+        self._data = data
 
     @cached_property
     def key_lines(self) -> dict[str, int]:
