@@ -5,7 +5,8 @@
 Each measurement runs in its own child process (so peak memory is its own):
 - floor:  load each plan's YAML, read each referenced file once, run each pattern once (re module),
           with the answers given by the generator's manifest: no resolution, no parsing;
-- engine: planner's loader + check_plan over every plan in one CheckContext (in-process);
+- engine: planner's loader + check_plan over every plan in one CheckContext (in-process); the
+          loader's part is shown apart;
 - scan:   the engine plus one bare symbol that no plan file declares (one walk of the tree);
 - cli:    `gsd verify phase 1 --static --no-write`, when planner/commands/verify.py exists.
 Prints wall times, the ratio to the floor, peak RSS and file reads.
@@ -82,8 +83,11 @@ def child_engine(root: Path, scan: bool) -> dict[str, object]:
     ctx = CheckContext.create(root)
     counts: dict[str, int] = {}
     plans = sorted((root / ".planning" / "phases" / "01-synthetic").glob("*-PLAN.md"))
+    load_seconds = 0.0
     for path in plans:
+        before = time.perf_counter()
         loaded = load_plan(path)
+        load_seconds += time.perf_counter() - before
         plan = loaded.doc
         assert plan is not None, loaded.diagnostics
         result = check_plan(plan, path.name[:5], ctx.for_plan())
@@ -104,6 +108,7 @@ def child_engine(root: Path, scan: bool) -> dict[str, object]:
     return {
         "import_seconds": started - imported,
         "seconds": time.perf_counter() - started,
+        "load_seconds": load_seconds,
         "scan_seconds": scan_seconds,
         "reads": ctx.files.reads,
         "max_reads_per_file": max(ctx.files.read_counts.values(), default=0),
@@ -192,6 +197,8 @@ def main() -> None:
         f"  reads {engine['reads']:5} (max {engine['max_reads_per_file']} per file)  peak {engine['peak_mb']:6.1f} MB"
     )
     print(f"ratio   {e_s / f_s:7.2f} x floor (target <= 2x + start-up)")
+    load_s = float(engine["load_seconds"])  # type: ignore[arg-type]
+    print(f"        loader {load_s:.3f} s ({load_s / e_s:.0%}), checks {e_s - load_s:.3f} s")
     print(
         f"        parsed {engine['parsed']} files, {engine['scans']} tree scans, {engine['regex_compiles']} regexes compiled, {engine['regex_searches']} searches"
     )

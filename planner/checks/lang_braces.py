@@ -8,6 +8,7 @@ member declarations (brace depth 0, or one deeper than their class/impl) from lo
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import regex
@@ -71,7 +72,7 @@ _RUST_PUB_USE = regex.compile(r"^[ \t]*pub(?:\([^)\n]*\))?[ \t]+use[ \t]+([^;]+)
 class _Braces:
     """Token offsets of one text: matching braces and brace depth at any offset."""
 
-    def __init__(self, text: str, pattern: regex.Pattern[str]) -> None:
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
         offsets: list[int] = []
         chars: list[str] = []
         for match in pattern.finditer(text):

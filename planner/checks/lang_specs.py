@@ -7,6 +7,7 @@ tokenizer that skips strings and comments, and how "exported" is spelled.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import regex
@@ -20,15 +21,17 @@ ID_RE = regex.compile(ID)
 class Spec:
     decls: tuple[regex.Pattern[str], ...]
     containers: frozenset[str]  # keywords whose body qualifies members: class, impl, ...
-    tokens: regex.Pattern[str]
+    tokens: re.Pattern[str]
     private_mods: frozenset[str] = frozenset()  # Swift/Kotlin: a declaration is public unless these
     export_rule: str = "keyword"  # keyword | capital | underscore | mods
 
 
-def _tokenizer(dq: str, sq: str, bt: str) -> regex.Pattern[str]:
+def _tokenizer(dq: str, sq: str, bt: str) -> re.Pattern[str]:
+    # Literal characters and classes only (no \w, \b or case folding, where `re` and `regex`
+    # differ), so `re`, about twice as fast on this scan of every file, gives the same tokens.
     parts = [r"//[^\n]*", r"/\*[\s\S]*?\*/", r'"""[\s\S]*?"""', dq]
     parts += [p for p in (sq, bt) if p]
-    return regex.compile("|".join(parts) + r"|([{}();])")
+    return re.compile("|".join(parts) + r"|([{}();])")
 
 
 _DQ_LINE = r'"(?:\\[\s\S]|[^"\\\n])*"'

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planner.documents.loader import read_and_load
 from planner.documents.models import DocKind, Loaded
 from planner.errors import Diagnostic, GsdError, Severity, has_errors
 from planner.lint import commands, frontmatter, graph, musthaves, reports, tasks
@@ -234,8 +235,6 @@ def _shown(path: Path, cwd: str | None = None) -> str:
 
 
 def _load(path: Path, ws: Workspace | None, ref: PlanRef | None, cwd: str | None = None) -> LintDoc:
-    from planner.documents.loader import read_and_load
-
     kind = kind_of(path)
     shown = _shown(path, cwd)
     doc = LintDoc(path=path, shown=shown, kind=kind or DocKind.OTHER, workspace=ws, plan_ref=ref)

@@ -61,8 +61,8 @@ _MACHINE_ROOTS = {
 _SKIP_PREFIXES = ("/dev/", "/proc/", "/sys/", "/tmp/", "/var/tmp/", "/private/tmp/", "/run/")
 _ABS_PATH_RE = re.compile(r"(?<![\w./~$-])(/[\w.@+~-]+(?:/[\w.@+~-]*)+)")
 # Only commands with an operator, or that start with a no-op, can hit the rules below (shlex is slow).
-_NEEDS_PARSE_RE = re.compile(
-    r"[|;]|^\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:echo|printf|true|:|exit)\b", re.MULTILINE
+_STARTS_WITH_NOOP_RE = re.compile(
+    r"^\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:echo|printf|true|:|exit)\b", re.MULTILINE
 )
 _TOKEN_RE = re.compile(
     r"""(?P<sp>[ \t]+|\\\n)|(?P<nl>\n)"""
@@ -105,7 +105,9 @@ def check(doc: LintDoc, ctx: LintContext) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     missing: dict[str, list[Command]] = {}
     for cmd in collect(doc):
-        items = _parse(cmd.text) if _NEEDS_PARSE_RE.search(cmd.text) else None
+        text = cmd.text
+        needs_parse = "|" in text or ";" in text or _STARTS_WITH_NOOP_RE.search(text)
+        items = _parse(text) if needs_parse else None
         if items is not None:
             out += _check_can_fail(doc, cmd, items)
         for path in _missing_paths(cmd.text, ctx.path_map(doc.workspace)):
