@@ -4,10 +4,13 @@ Floor: a plain script that reads every file `gsd lint` reads (each project's PLA
 VERIFICATION files) and parses its frontmatter with yaml.CSafeLoader: the least any linter must do.
 Target: lint within 3x the floor.
 
-Two measurements, both printed:
+Three measurements, all printed:
 - end to end (the headline): one process per repository, `python -m planner --root REPO lint
   --format json` next to one `python -c FLOOR filelist` process per repository (interpreter
   start-up and imports on both sides);
+- end to end, whole corpus: one `python -m planner lint CORPUS --format json` process (a folder
+  outside any project: every PLAN/SUMMARY/VERIFICATION under a `.planning/` in it, each linted
+  in its own project) next to one floor process over the files that run reports;
 - in process: `planner.commands.lint.lint([], ws)` for every repository next to the floor loop
   in the same process (best of --repeat), i.e. the throughput without start-up.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import resource
 import statistics
@@ -131,6 +135,40 @@ def end_to_end(wss: list[Workspace], env: dict[str, str]) -> tuple[float, float,
     return wall[0], wall[1], cpu[0], cpu[1], crashed
 
 
+def timed(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, float, int, bytes]:
+    """(wall, cpu, exit code, stdout) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, done.returncode, done.stdout
+
+
+def whole_corpus(
+    corpus: Path, env: dict[str, str], runs: int
+) -> tuple[float, float, float, float, int, int]:
+    """(lint wall, floor wall, lint cpu, floor cpu, files, exit code), medians of `runs`: one
+    `gsd lint CORPUS` process next to one floor process over the files it reported."""
+    lint_cmd = [sys.executable, "-m", "planner", "lint", str(corpus), "--format", "json"]
+    with tempfile.TemporaryDirectory() as tmp:
+        *_, code, out = timed(lint_cmd, env, tmp)  # warm-up; its report names the files
+        files = [f["path"] for f in json.loads(out)["files"]]
+        listing = Path(tmp) / "files.txt"
+        listing.write_text("\n".join(files), encoding="utf-8")
+        floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(listing)]
+        samples: list[tuple[float, float, float, float]] = []
+        for _ in range(runs):
+            lint_wall, lint_cpu, *_ = timed(lint_cmd, env, tmp)
+            floor_wall, floor_cpu, *_ = timed(floor_cmd, env, tmp)
+            samples.append((lint_wall, floor_wall, lint_cpu, floor_cpu))
+    lint_wall, floor_wall, lint_cpu, floor_cpu = (
+        statistics.median(s[i] for s in samples) for i in range(4)
+    )
+    return lint_wall, floor_wall, lint_cpu, floor_cpu, len(files), code
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
@@ -156,6 +194,17 @@ def main() -> int:
         f"ratio {lint_wall / floor_wall:.2f}x\n"
         f"  cpu:  gsd lint {lint_cpu:.2f} s, floor {floor_cpu:.2f} s, "
         f"ratio {lint_cpu / floor_cpu:.2f}x   (crashed runs: {runs[0][4]})"
+    )
+    lint_wall, floor_wall, lint_cpu, floor_cpu, n_files, code = whole_corpus(
+        args.corpus, env, max(1, args.repeat // 2)
+    )
+    print(
+        f"end to end, one `gsd lint {args.corpus.name}` process over the whole corpus "
+        f"({n_files} documents, exit {code}) next to one floor process:\n"
+        f"  wall: gsd lint {lint_wall:.2f} s, floor {floor_wall:.2f} s, "
+        f"ratio {lint_wall / floor_wall:.2f}x\n"
+        f"  cpu:  gsd lint {lint_cpu:.2f} s, floor {floor_cpu:.2f} s, "
+        f"ratio {lint_cpu / floor_cpu:.2f}x"
     )
 
     def run_lint() -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planner.documents.loader import read_and_load
+from planner.documents.loader import load_document
 from planner.documents.models import DocKind, Loaded
 from planner.errors import Diagnostic, GsdError, Severity, has_errors
 from planner.lint import commands, frontmatter, graph, musthaves, reports, tasks
@@ -121,6 +121,8 @@ class _Run:
     unresolved: int = 0
     workspaces: dict[Path, Workspace] = field(default_factory=dict)
     _indexes: dict[Path, dict[Path, PlanRef]] = field(default_factory=dict)
+    _real_indexes: dict[Path, dict[Path, PlanRef]] = field(default_factory=dict)
+    _owners: dict[Path, Workspace] = field(default_factory=dict)  # by folder, found this run
 
     def add_workspace(self, ws: Workspace) -> Workspace:
         return self.workspaces.setdefault(ws.root, ws)
@@ -170,12 +172,20 @@ class _Run:
         if self.confined:
             return self.add_workspace(self.default) if self.default else None
         start = path.absolute() if path.is_dir() else path.absolute().parent
+        known = self._owners.get(start)  # documents of one folder: one walk up, not one each
+        if known is not None:
+            return known
         for folder in (start, *start.parents):
             if folder in self.workspaces:
-                return self.workspaces[folder]
+                found = self.workspaces[folder]
+                break
             if (folder / PLANNING).is_dir():
-                return self.add_workspace(Workspace(root=folder, planning=folder / PLANNING))
-        return None
+                found = self.add_workspace(Workspace(root=folder, planning=folder / PLANNING))
+                break
+        else:
+            return None
+        self._owners[start] = found
+        return found
 
     def unique_entries(self) -> list[tuple[Path, Workspace | None]]:
         seen: dict[Path, tuple[Path, Workspace | None]] = {}
@@ -191,8 +201,12 @@ class _Run:
             index = self._indexes[ws.root] = {p.plan_path: p for p in ws.plans()}
         found = index.get(path.absolute())
         if found is None:  # spelled through a symlink or with '..': compare real paths
-            real = path.resolve()
-            found = next((p for p in index.values() if p.plan_path.resolve() == real), None)
+            real_index = self._real_indexes.get(ws.root)
+            if real_index is None:  # resolved once per project, not once per file looked up
+                real_index = self._real_indexes[ws.root] = {}
+                for ref in index.values():
+                    real_index.setdefault(ref.plan_path.resolve(), ref)
+            found = real_index.get(path.resolve())
         return found
 
     def path_map(self, ws: Workspace) -> tuple[tuple[str, str], ...]:
@@ -239,12 +253,10 @@ def _load(path: Path, ws: Workspace | None, ref: PlanRef | None, cwd: str | None
     shown = _shown(path, cwd)
     doc = LintDoc(path=path, shown=shown, kind=kind or DocKind.OTHER, workspace=ws, plan_ref=ref)
     try:
-        loaded, data = read_and_load(path, kind)
+        loaded = load_document(path, kind)
     except GsdError as exc:
         diags = list(getattr(exc, "diagnostics", []) or []) or [exc.diagnostic()]
-        loaded, data = Loaded(path=shown, kind=doc.kind, doc=None, diagnostics=diags), None
-    if data is not None:
-        doc.set_bytes(data)  # the rules' raw text, without reading the file again
+        loaded = Loaded(path=shown, kind=doc.kind, doc=None, diagnostics=diags)
     loaded.diagnostics = [
         d if d.file == shown else d.model_copy(update={"file": shown}) for d in loaded.diagnostics
     ]

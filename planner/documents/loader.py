@@ -71,12 +71,6 @@ def _unread(path: str, kind: DocKind, code: str, msg: str, line: int | None, hin
 
 def load_document(path: Path, kind: DocKind | None = None) -> Loaded:
     """Load `path` as `kind` (guessed from the file name when None)."""
-    return read_and_load(path, kind)[0]
-
-
-def read_and_load(path: Path, kind: DocKind | None = None) -> tuple[Loaded, bytes | None]:
-    """`load_document`, plus the bytes it read (None when the file was not read), so a caller
-    that also needs the raw text does not read the file twice."""
     path = path if isinstance(path, Path) else Path(path)
     shown = str(path)
     kind = kind or guess_kind(path.name)
@@ -84,17 +78,20 @@ def read_and_load(path: Path, kind: DocKind | None = None) -> tuple[Loaded, byte
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                return _too_large(shown, kind, size), None
-            data = fh.read(MAX_FILE_BYTES + 1)
+                return _too_large(shown, kind, size)
+            # Ask for the size fstat gave (a read of MAX_FILE_BYTES allocates that much first);
+            # a file that grew since is read on, up to the same limit.
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         with contextlib.suppress(OSError):  # the size is reported first, even when unreadable
             size = os.stat(path).st_size
             if size > MAX_FILE_BYTES:
-                return _too_large(shown, kind, size), None
+                return _too_large(shown, kind, size)
         msg = f"cannot read file: {exc.strerror or exc}"
-        unread = _unread(shown, kind, "GSD100", msg, None, "check the path and its permissions")
-        return unread, None
-    return load_bytes(data, shown, kind), data
+        return _unread(shown, kind, "GSD100", msg, None, "check the path and its permissions")
+    return load_bytes(data, shown, kind)
 
 
 def _too_large(path: str, kind: DocKind, size: int) -> Loaded:

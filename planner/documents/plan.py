@@ -72,6 +72,7 @@ _HEADING_SECTIONS = {
 _REF_RE = re.compile(r"@([\w.~/][^\s`'\"()<>\[\],;]*)")
 _FILE_SPLIT_RE = re.compile(r"[\n,]")
 _TITLE_RE = re.compile(r"\n#[ \t]+([^\n]+)")
+_TITLE_START_RE = re.compile(r"\n#[ \t]")
 _INNER_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 
 ErrFn = Callable[[str, Severity, int, str, str], None]
@@ -336,7 +337,10 @@ def _heading_tasks(body: Body) -> list[Task]:
 
 def _title(body: Body) -> str | None:
     """The first level-1 heading outside code fences."""
-    for m in _TITLE_RE.finditer("\n" + body.text):
+    text = body.text
+    if not _TITLE_START_RE.search(text) and not text.startswith(("# ", "#\t")):
+        return None  # no line starts with `# `: most plans, spared the copy and the full scan
+    for m in _TITLE_RE.finditer("\n" + text):
         if not body.in_fence(m.start()):
             title = m.group(1).strip().rstrip("#").strip()
             if title:

@@ -41,6 +41,10 @@ _ITEM_HEAD_RE = re.compile(r"^\d+[.)]\s+(.*)$")
 _LIST_ITEM_RE = re.compile(r"^[ \t]*\d+[.)][ \t]+", re.M)
 _LABEL_RE = re.compile(r"\*\*(Test|Expected|Why human)\s*:?\s*\*\*\s*:?", re.I)
 _WORD_RE = re.compile(r"[a-z0-9_][a-z0-9_./-]{2,}")
+# `"human verification" in text.lower()` without lowering the whole body: no character but the
+# ASCII letters lowers to one of these letters (U+0130 "İ" lowers to "i" + a combining dot,
+# which cannot be followed by the rest of the phrase), so ASCII case folding finds the same.
+_HUMAN_RE = re.compile("human verification", re.IGNORECASE | re.ASCII)
 
 
 def _split(text: str) -> list[str]:
@@ -282,8 +286,7 @@ def _fm_human(
 
 def human_items_from_body(text: str, first_line: int) -> list[HumanItem]:
     """Items of the body's "Human Verification Required" section ([] when it says None)."""
-    lowered = text.lower()
-    if "human verification" not in lowered:
+    if not _HUMAN_RE.search(text):
         return []
     body = Body.of(text, first_line)
     heads = body.headings

@@ -45,7 +45,7 @@ def dedent(text: str) -> str:
     if "\n " not in text and not (tab and "\n\t" in text) and text[:1] not in (" ", "\t"):
         blank_ws = " \n" in text or (tab and "\t\n" in text)
         return _strip_blank_ws(text) if blank_ws else text
-    padded = "\n" + text + "\n"
+    padded = f"\n{text}\n"  # one copy (a + b + c makes two)
     width = _space_margin(padded) if not tab else None
     if width is not None:
         margin = " " * width

@@ -47,12 +47,6 @@ def _key_lines(lines: list[str]) -> tuple[dict[str, int], bool]:
     return found, False
 
 
-def text_as_read(data: bytes) -> str:
-    """`data` as `Path.read_text(encoding="utf-8", errors="replace")` returns it."""
-    text = data.decode("utf-8", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-
-
 @dataclass(eq=False)
 class LintDoc:
     path: Path
@@ -62,7 +56,6 @@ class LintDoc:
     workspace: Workspace | None = None  # the project the file belongs to (None: a lone file)
     plan_ref: PlanRef | None = None  # set when the file is a plan of that project
     _text: str | None = field(default=None, repr=False)
-    _data: bytes | None = field(default=None, repr=False)
 
     @property
     def plan(self) -> Plan | None:
@@ -81,18 +74,12 @@ class LintDoc:
 
     @property
     def text(self) -> str:
-        if self._text is None and self._data is not None:
-            self._text = text_as_read(self._data)
         if self._text is None:
             try:
                 self._text = self.path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 self._text = ""
         return self._text
-
-    def set_bytes(self, data: bytes) -> None:
-        """The file's bytes, when the caller has read them already (`text` decodes them)."""
-        self._data = data
 
     @cached_property
     def key_lines(self) -> dict[str, int]:
