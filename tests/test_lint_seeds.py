@@ -143,6 +143,12 @@ def test_unknown_ref_and_unreadable_file_exit_3(seeded: Path) -> None:
     assert f"{P26}26-07-PLAN.md:1: error[GSD102]" in result.stdout
 
 
+def test_tilde_naming_no_user_is_exit_3_not_a_crash(seeded: Path) -> None:
+    result = runner.invoke(cli.app, ["lint", "~1"])
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[0] == "gsd: error[GSD203]: no such file or folder: ~1"
+
+
 def test_lint_in_a_subprocess_with_root(seeded: Path, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "planner", "--root", str(seeded), "lint", "--format", "json"],

@@ -28,7 +28,7 @@ from planner.errors import Diagnostic, GsdError, Severity, has_errors
 from planner.lint import commands, frontmatter, graph, musthaves, reports, tasks
 from planner.lint.base import LintContext, LintDoc
 from planner.lint.report import LintFile, LintReport
-from planner.workspace import PLANNING, Phase, PlanRef, Workspace
+from planner.workspace import PLANNING, Phase, PlanRef, Workspace, expand_user
 
 CODES = {
     "GSD232": "file cannot be read as a document",
@@ -139,7 +139,7 @@ class _Run:
             self.problems.append(diag)
 
     def _expand(self, target: str) -> list[tuple[Path, Workspace | None]]:
-        path = Path(target).expanduser()
+        path = expand_user(target)
         if not path.exists():
             ws = self.default or Workspace.discover()
             ws = self.add_workspace(ws)
