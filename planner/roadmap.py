@@ -28,7 +28,9 @@ _GOAL_RE = re.compile(r"^\*\*Goal\*\*:?\s*:?\s*(?P<goal>.+)$|^\*\*Goal:\*\*\s*(?
 _REQUIREMENTS_RE = re.compile(
     r"^(?:\*\*|__)?Requirements(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<ids>.+)$", re.I
 )
-_REQUIREMENT_ID_RE = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?\b")
+# CICD-01, LIB-API-02, REQ-7b: upper-case words joined by hyphens, ending in a number.
+REQUIREMENT_ID_PATTERN = r"[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?"
+REQUIREMENT_ID = re.compile(rf"\b{REQUIREMENT_ID_PATTERN}\b")
 _COMPLETE_WORDS = ("complete", "completed", "done", "shipped", "✅", "✓")
 
 
@@ -138,7 +140,7 @@ def _phase_details(phase: RoadmapPhase, paragraph: str) -> None:
             continue
         r = _REQUIREMENTS_RE.match(stripped) if not phase.requirements else None
         if r:
-            phase.requirements = list(dict.fromkeys(_REQUIREMENT_ID_RE.findall(r.group("ids"))))
+            phase.requirements = list(dict.fromkeys(REQUIREMENT_ID.findall(r.group("ids"))))
 
 
 def _says_complete(text: str) -> bool:

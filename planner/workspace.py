@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from planner.refsyntax import looks_like_path
+
 if TYPE_CHECKING:
     from planner.config import GsdConfig
 
@@ -388,7 +390,7 @@ class Workspace:
         text = ref.strip()
         if not text:
             _raise("GSD203", "empty reference", hint="a phase (26) or a plan (26-04)")
-        found = self._resolve_path(text) if _looks_like_path(text) else self._resolve_id(text, want)
+        found = self._resolve_path(text) if looks_like_path(text) else self._resolve_id(text, want)
         return self._check_kind(ref, found, want)
 
     def _check_kind(self, ref: str, found: Phase | PlanRef, want: type | None) -> Phase | PlanRef:
@@ -551,16 +553,6 @@ class Workspace:
                 cls="reference",
             )
         return None
-
-
-def _looks_like_path(text: str) -> bool:
-    return (
-        "/" in text
-        or "\\" in text
-        or text.endswith(".md")
-        or text in (".", "..")
-        or text.startswith("~")
-    )
 
 
 def _archived(target: Phase | PlanRef) -> bool:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 
+from planner.refsyntax import looks_like_path
+
 PLANNING = ".planning"
 PLAN = "PLAN.md"
 SUMMARY = "SUMMARY.md"
@@ -208,7 +210,7 @@ def find_plan(planning: str, ref: str) -> FoundPlan | None:
     """The plan `Workspace.resolve_plan(ref)` returns, or None when it would not return one
     simply (see the module docstring)."""
     text = ref.strip()
-    if not text or not text.isascii() or _looks_like_path(text):
+    if not text or not text.isascii() or looks_like_path(text):
         return None
     if text[:5].lower() == "phase" and text[5:].lstrip("-_ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"):
         return None  # `^phase[-_\\s]*` and more: "phase 26" is a phase, never a plan
@@ -236,13 +238,3 @@ def _find(planning: str, norm: str) -> FoundPlan | None:
         plans = [p for ph in listed for p in ph.plans() if normalize(p.stem) == norm]
     active = [p for p in plans if not p.archived] or plans
     return active[0] if len(active) == 1 else None
-
-
-def _looks_like_path(text: str) -> bool:
-    return (
-        "/" in text
-        or "\\" in text
-        or text.endswith(".md")
-        or text in (".", "..")
-        or text.startswith("~")
-    )

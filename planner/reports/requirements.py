@@ -28,13 +28,11 @@ from pydantic import BaseModel, Field
 
 from planner.reports.phase_items import GapItem, collect_human, command_ran
 from planner.results import PlanCheckResult
+from planner.roadmap import REQUIREMENT_ID, REQUIREMENT_ID_PATTERN
 
-# CICD-01, LIB-API-02, REQ-7b: upper-case words joined by hyphens, ending in a number.
-_ID = r"[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+[a-z]?"
-REQUIREMENT_ID = re.compile(rf"\b{_ID}\b")
 # `- [x] **CICD-01**: text`, `- **CICD-01** — text`, `* [ ] CICD-01: text`
 _ITEM = re.compile(
-    r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?(?:\*\*|__)?(?P<id>" + _ID + r")"
+    r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?(?:\*\*|__)?(?P<id>" + REQUIREMENT_ID_PATTERN + r")"
     r"(?:\*\*|__)?\s*(?::|—|–|-)?\s*(?:\*\*|__)?\s*(?P<text>.*?)\s*$"
 )
 MAX_BLOCKING = 3  # gaps named per row; the Gaps Summary has them all
