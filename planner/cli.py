@@ -139,21 +139,11 @@ def lint(
     ] = LintFormat.TEXT,
 ) -> None:
     """Check plans, summaries and verification reports for structural problems."""
-    from planner.commands import lint as cmd
-    from planner.lint import format as fmt_mod
+    from planner.fastpath import lint_main
 
-    app_state = state(ctx)
-    report = cmd.lint(
-        list(targets or []), app_state.optional_workspace(), explicit_root=app_state.root
-    )
-    if fmt is LintFormat.JSON:
-        output.print_json(report.model_dump(mode="json"))
-    elif fmt is LintFormat.GITHUB:
-        output.out(fmt_mod.render_github(report))
-    else:
-        output.out(fmt_mod.render_text(report, color=output.color_enabled(sys.stdout)))
-    if report.exit_code:
-        raise typer.Exit(int(report.exit_code))
+    code = lint_main(state(ctx), list(targets or []), fmt.value)
+    if code:
+        raise typer.Exit(code)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -2,6 +2,10 @@
 
 Real config.json files carry many other keys (mode, depth, workflow ...): those are ignored. Inside
 the `gsd` section unknown keys are errors, so a typo (`timout`) is not silently a default.
+
+`GsdConfig` is the value (a frozen dataclass holding the defaults); `planner.config_schema` holds
+the pydantic model that validates what the user wrote, imported only when there is a `gsd` section
+(most projects have none, and lint, status and show should not pay pydantic's import for it).
 """
 
 from __future__ import annotations
@@ -9,12 +13,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import GsdError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 CODES = {
     "GSD210": "config.json cannot be read or is not valid JSON",
@@ -28,20 +34,13 @@ def _default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-class GsdConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    timeout: float = Field(default=300.0, gt=0)  # seconds per verify command
-    jobs: int = Field(default_factory=_default_jobs, ge=1)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GsdConfig:
+    timeout: float = 300.0  # seconds per verify command
+    jobs: int = field(default_factory=_default_jobs)
     agent: str | None = None  # e.g. "claude -p"
-    agent_timeout: float | None = Field(default=None, gt=0)
-    path_map: dict[str, str] = Field(default_factory=dict)  # OLD prefix -> NEW prefix
-
-
-class _ConfigFile(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    gsd: GsdConfig = Field(default_factory=GsdConfig)
+    agent_timeout: float | None = None
+    path_map: dict[str, str] = field(default_factory=dict)  # OLD prefix -> NEW prefix
 
 
 def load_config(planning_dir: Path) -> GsdConfig:
@@ -71,10 +70,17 @@ def load_config(planning_dir: Path) -> GsdConfig:
             code="GSD210",
             file=shown,
         )
+    if "gsd" not in data:
+        return GsdConfig()
+    from pydantic import ValidationError
+
+    from planner.config_schema import ConfigFile
+
     try:
-        return _ConfigFile.model_validate(data).gsd
+        section = ConfigFile.model_validate(data).gsd
     except ValidationError as exc:
         raise _config_error(exc, text, shown) from exc
+    return GsdConfig(**section.model_dump(exclude_unset=True))
 
 
 def _config_error(exc: ValidationError, text: str, shown: str) -> GsdError:

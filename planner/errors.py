@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
-from pydantic import BaseModel
+from planner.datamodel import DataModel, model
 
 
 class ExitCode(IntEnum):
@@ -28,8 +28,12 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-class Diagnostic(BaseModel):
-    """One located finding about an input document. Codes are stable: tests and users match them."""
+@model
+class Diagnostic(DataModel):
+    """One located finding about an input document. Codes are stable: tests and users match them.
+
+    A dataclass (planner.datamodel), so that reporting a diagnostic never imports pydantic.
+    """
 
     code: str
     severity: Severity

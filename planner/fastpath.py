@@ -1,10 +1,11 @@
 """Hot, machine-facing command lines answered without importing typer (start-up budget).
 
-`gsd [--root DIR] [--no-color] show REF [--json]` and `... status [N] [--json]` are what agents
-and prompts call most; typer's import and parameter machinery cost about a third of their budget.
-Only these exact shapes are taken; anything else (help, unknown options, an option where REF
-should be) returns None and typer runs as usual. The commands themselves are the same functions
-the typer commands call (`show_main`, `status_main`).
+`gsd [--root DIR] [--no-color] show REF [--json]`, `... status [N] [--json]` and
+`... lint [TARGET...] [--format text|json|github]` are what agents, prompts, hooks and CI call
+most; typer's import and parameter machinery cost about a third of their budget. Only these exact
+shapes are taken; anything else (help, unknown options, an option where REF should be, an unknown
+format) returns None and typer runs as usual, with its own messages. The commands themselves are
+the same functions the typer commands call (`show_main`, `status_main`, `lint_main`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,43 @@ def status_main(app_state: AppState, ref: str | None, json_out: bool) -> int:
     return int(code)
 
 
-_VERBS = {"show": (1, 1), "status": (0, 1)}  # verb -> (min, max) positional arguments
+def lint_main(app_state: AppState, targets: list[str], fmt: str) -> int:
+    """`gsd lint`: the report on stdout in `fmt` (text, json or github); returns the exit code."""
+    import sys
+
+    from planner import output
+    from planner.commands import lint as cmd
+    from planner.lint import format as fmt_mod
+
+    report = cmd.lint(targets, app_state.optional_workspace(), explicit_root=app_state.root)
+    if fmt == "json":
+        output.print_json(report.model_dump(mode="json"))
+    elif fmt == "github":
+        output.out(fmt_mod.render_github(report))
+    else:
+        output.out(fmt_mod.render_text(report, color=output.color_enabled(sys.stdout)))
+    return int(report.exit_code)
+
+
+# verb -> (min, max) positional arguments
+_VERBS = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30)}
+_FORMATS = ("text", "json", "github")
+
+
+def _lint_format(rest: list[str]) -> tuple[list[str], str] | None:
+    """`rest` without its `--format X` / `--format=X`, and the format; None for a bad shape."""
+    fmt: str | None = None
+    kept: list[str] = []
+    args = iter(rest)
+    for arg in args:
+        if arg == "--format" or arg.startswith("--format="):
+            value = arg.partition("=")[2] if "=" in arg else next(args, None)
+            if fmt is not None or value is None or value.lower() not in _FORMATS:
+                return None  # typer says what is wrong
+            fmt = value.lower()
+        else:
+            kept.append(arg)
+    return kept, fmt or "text"
 
 
 def fast_path(argv: list[str]) -> int | None:
@@ -68,14 +105,18 @@ def fast_path(argv: list[str]) -> int | None:
             return None
     if not args:
         return None
-    rest = args[1:]
-    json_out = "--json" in rest
-    rest = [a for a in rest if a != "--json"]
+    rest, fmt, json_out = args[1:], "text", False
+    if args[0] == "lint":
+        found = _lint_format(rest)
+        if found is None:
+            return None
+        rest, fmt = found
+    elif "--json" in rest:
+        rest.remove("--json")
+        json_out = True
     low, high = _VERBS[args[0]]
     if not low <= len(rest) <= high or any(a.startswith("-") for a in rest):
-        return None
-    if len(args) - 1 - len(rest) > 1:  # --json given twice
-        return None
+        return None  # --json given twice falls here too
     from planner import output
     from planner.boundary import AppState, handle_exception
 
@@ -84,6 +125,8 @@ def fast_path(argv: list[str]) -> int | None:
     try:
         if args[0] == "show":
             return show_main(app_state, rest[0], json_out)
+        if args[0] == "lint":
+            return lint_main(app_state, rest, fmt)
         return status_main(app_state, rest[0] if rest else None, json_out)
     except (Exception, KeyboardInterrupt) as exc:
         return handle_exception(exc, app_state)

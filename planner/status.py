@@ -16,12 +16,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
-
+from planner.datamodel import DataModel, model
 from planner.errors import Diagnostic, Severity
 from planner.roadmap import Roadmap, RoadmapPhase, load_roadmap, phase_key
 from planner.workspace import Phase, PlanRef, Workspace, parse_phase_dir
@@ -63,7 +63,8 @@ class VerificationState(StrEnum):
     UNKNOWN = "unknown"  # unreadable, no frontmatter, or a status gsd does not know
 
 
-class Progress(BaseModel):
+@model
+class Progress(DataModel):
     done: int = 0
     total: int = 0
 
@@ -73,7 +74,8 @@ class Progress(BaseModel):
         return f"[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total}"
 
 
-class TaskProgress(BaseModel):
+@model
+class TaskProgress(DataModel):
     """From the run ledger: each task's results in the latest run that ran it."""
 
     passed: int  # tasks whose latest commands all passed
@@ -81,7 +83,8 @@ class TaskProgress(BaseModel):
     total: int  # tasks in the plan (`ran` when the plan cannot be read)
 
 
-class PlanStatus(BaseModel):
+@model
+class PlanStatus(DataModel):
     id: str
     number: str
     path: str
@@ -91,10 +94,11 @@ class PlanStatus(BaseModel):
     wave: int | None = None
     summary_status: str | None = None  # `status:` of the SUMMARY frontmatter, as written
     tasks: TaskProgress | None = None
-    diagnostics: list[Diagnostic] = Field(default_factory=list)  # error-level only
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # error-level only
 
 
-class VerificationInfo(BaseModel):
+@model
+class VerificationInfo(DataModel):
     path: str
     state: VerificationState
     status: str | None = None  # as written
@@ -104,10 +108,11 @@ class VerificationInfo(BaseModel):
     gaps: int = 0  # gaps still open (an entry marked verified is not one)
     human_checks: int = 0
     re_verification: bool = False
-    diagnostics: list[Diagnostic] = Field(default_factory=list)  # error-level only
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # error-level only
 
 
-class PhaseStatus(BaseModel):
+@model
+class PhaseStatus(DataModel):
     id: str
     number: str
     key: str
@@ -119,21 +124,22 @@ class PhaseStatus(BaseModel):
     in_roadmap: bool = False
     roadmap_complete: bool = False  # ticked in ROADMAP.md (informational; not the verdict)
     state: PhaseState
-    plans: list[PlanStatus] = Field(default_factory=list)
+    plans: list[PlanStatus] = field(default_factory=list)
     summaries: int = 0  # plans with a SUMMARY
     orphan_summaries: int = 0  # SUMMARY files without a PLAN
     verification: VerificationInfo | None = None
-    progress: Progress = Field(default_factory=Progress)
+    progress: Progress = field(default_factory=Progress)
 
 
-class StatusReport(BaseModel):
+@model
+class StatusReport(DataModel):
     project: str  # the project folder's name
     root: str
-    phases: list[PhaseStatus] = Field(default_factory=list)
-    plans: Progress = Field(default_factory=Progress)  # plans with a SUMMARY / plans
-    verified_phases: Progress = Field(default_factory=Progress)
+    phases: list[PhaseStatus] = field(default_factory=list)
+    plans: Progress = field(default_factory=Progress)  # plans with a SUMMARY / plans
+    verified_phases: Progress = field(default_factory=Progress)
     detail: bool = False  # one phase asked for (`gsd status N`)
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 # Entries under `gaps:` with these statuses are not open (seed 000 lists verified truths there).

@@ -215,7 +215,11 @@ def test_installed_console_script(tmp_path: Path) -> None:
         ["show", "-h"],
         ["show", "26", "27"],
         ["show", "26", "--json", "--json"],
-        ["lint"],
+        ["lint", "--help"],
+        ["lint", "--format", "xml"],
+        ["lint", "--format"],
+        ["lint", "--format=json", "--format", "text"],
+        ["lint", "26", "--strict"],
         ["--root"],
         ["--bogus", "show", "26"],
     ],
@@ -239,12 +243,41 @@ def test_fast_path_answers_show(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
 
 
-def test_fast_path_does_not_import_typer(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "argv", [["show", "26-04", "--json"], ["lint", "26-04", "--format=JSON"], ["status", "--json"]]
+)
+def test_fast_path_imports_neither_typer_nor_pydantic(tmp_path: Path, argv: list[str]) -> None:
     root = make_ws(tmp_path)
     code = (
         "import sys; from planner.fastpath import fast_path; "
-        f"code = fast_path(['--root', {str(root)!r}, 'show', '26-04', '--json']); "
-        "print(code, 'typer' in sys.modules, file=sys.stderr)"
+        f"code = fast_path(['--root', {str(root)!r}, *{argv!r}]); "
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'pydantic', 'git'}); "
+        "print(code, heavy, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stderr.splitlines()[-1] == "0 False"
+    assert done.stderr.splitlines()[-1].split(" ", 1)[1] == "[]"
+    assert done.stdout.lstrip().startswith("{")
+
+
+def test_fast_path_lint_is_the_typer_command(tmp_path: Path) -> None:
+    """The same report and exit code in every format, whichever path answers."""
+    root = make_ws(tmp_path)
+    (root / ".planning" / "phases" / "26-ci-cd-fixes" / "26-06-PLAN.md").write_text(
+        "---\nphase: 26\nplan: 06\ndepends_on: [26-99]\n---\n", encoding="utf-8"
+    )
+    for fmt in ("text", "json", "github"):
+        args = ["--root", str(root), "lint", "--format", fmt]
+        fast = subprocess.run(
+            [sys.executable, "-m", "planner", *args[:-1], fmt.upper()],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        typed = runner.invoke(cli.app, args)
+        assert fast.returncode == typed.exit_code == ExitCode.FAILED
+        assert fast.stdout == typed.stdout
+        assert "26-99" in fast.stdout
+    helped = subprocess.run(
+        [sys.executable, "-m", "planner", "lint", "--help"], capture_output=True, text=True
+    )
+    assert helped.returncode == 0 and "--format" in helped.stdout

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from planner.datamodel import DataModel, model
 from planner.documents.models import DocKind, Loaded, Plan, Summary, Verification
 from planner.errors import Diagnostic, ExitCode, GsdError
 from planner.workspace import Phase, PlanRef, Workspace, expand_user
@@ -17,17 +16,17 @@ CODES = {
 }
 
 
-class DocView(BaseModel):
+@model
+class DocView(DataModel):
     kind: DocKind
     path: str
     id: str | None = None  # plan id when the document belongs to a known plan
     document: Plan | Summary | Verification | None = None
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-class PlanEntry(BaseModel):
-    model_config = ConfigDict(defer_build=True)  # built only when a phase is shown (start-up)
-
+@model
+class PlanEntry(DataModel):
     id: str
     number: str
     plan: DocView
@@ -35,9 +34,8 @@ class PlanEntry(BaseModel):
     summary: DocView | None = None  # None when the SUMMARY does not exist yet
 
 
-class PhaseView(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
+@model
+class PhaseView(DataModel):
     kind: Literal["phase"] = "phase"
     id: str
     number: str
@@ -48,8 +46,8 @@ class PhaseView(BaseModel):
     dir: str
     archived: bool
     milestone: str | None = None
-    plans: list[PlanEntry] = Field(default_factory=list)
-    orphan_summaries: list[DocView] = Field(default_factory=list)
+    plans: list[PlanEntry] = field(default_factory=list)
+    orphan_summaries: list[DocView] = field(default_factory=list)
     verification: DocView | None = None
 
 

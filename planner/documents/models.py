@@ -7,17 +7,16 @@ the file on disk (frontmatter included), so diagnostics and evidence can point a
 
 from __future__ import annotations
 
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from planner.datamodel import DataModel, model
 from planner.errors import Diagnostic
 
-
-class _Model(BaseModel):
-    # Schemas are built on first use, not at import: start-up is measured (gsd show < 0.25 s).
-    model_config = ConfigDict(defer_build=True)
+# Slotted dataclasses, not pydantic models: loading a document must not import pydantic (start-up
+# is measured: gsd show < 0.25 s). pydantic still validates them and gives their JSON Schema
+# (`model_validate`, `model_json_schema`; see planner.datamodel).
 
 
 class DocKind(StrEnum):
@@ -36,27 +35,30 @@ class ExpectationKind(StrEnum):
     CHECK = "check"  # "Check: ..."
 
 
-class Expectation(_Model):
+@model
+class Expectation(DataModel):
     text: str  # the text after "Expected:" / "Check:"
     kind: ExpectationKind = ExpectationKind.EXPECTED
     line: int | None = None
 
 
-class VerifyCommand(_Model):
+@model
+class VerifyCommand(DataModel):
     """One shell command from a verify block; may span lines (open quote, trailing backslash)."""
 
     text: str
     line: int | None = None
-    expectations: list[Expectation] = Field(default_factory=list)
+    expectations: list[Expectation] = field(default_factory=list)
 
 
-class VerifyBlock(_Model):
+@model
+class VerifyBlock(DataModel):
     raw: str = ""
     line: int | None = None
-    commands: list[VerifyCommand] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    commands: list[VerifyCommand] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     # Expectations that appear before any command (kept, shown, never counted as passed).
-    orphan_expectations: list[Expectation] = Field(default_factory=list)
+    orphan_expectations: list[Expectation] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -69,19 +71,20 @@ class TaskForm(StrEnum):
     FEATURE = "feature"  # TDD <feature> blocks
 
 
-class Task(_Model):
+@model
+class Task(DataModel):
     index: int  # 1-based position in the plan
     type: str = "auto"  # auto | checkpoint:human-verify | checkpoint:decision | checkpoint:human-action | tdd ...
     tdd: bool = False
     name: str = ""
-    files: list[str] = Field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     action: str = ""
     verify: VerifyBlock | None = None
     done: str = ""
     acceptance_criteria: str = ""
     # Any other child element, by tag: what-built, how-to-verify, resume-signal, behavior, read_first ...
-    elements: dict[str, str] = Field(default_factory=dict)
-    attrs: dict[str, str] = Field(default_factory=dict)
+    elements: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, str] = field(default_factory=dict)
     form: TaskForm = TaskForm.XML
     line: int | None = None
     end_line: int | None = None
@@ -95,61 +98,65 @@ class Task(_Model):
         return str(self.index)
 
 
-class Truth(_Model):
+@model
+class Truth(DataModel):
     text: str
     verify: str | None = None  # extension: {truth: "...", verify: "<command>"}
     line: int | None = None
 
 
-class Artifact(_Model):
+@model
+class Artifact(DataModel):
     path: str
     provides: str | None = None
     min_lines: int | None = None
-    contains: list[str] = Field(default_factory=list)  # a single string is read as [string]
-    exports: list[str] = Field(default_factory=list)
+    contains: list[str] = field(default_factory=list)  # a single string is read as [string]
+    exports: list[str] = field(default_factory=list)
     status: str | None = None
     line: int | None = None
 
 
-class KeyLink(_Model):
-    model_config = ConfigDict(populate_by_name=True)
-
-    from_: str = Field(alias="from")
+@model
+class KeyLink(DataModel):
+    from_: str = field(metadata={"alias": "from"})
     to: str
     via: str | None = None
     pattern: str | None = None
     line: int | None = None
 
 
-class MustHaves(_Model):
-    truths: list[Truth] = Field(default_factory=list)
-    artifacts: list[Artifact] = Field(default_factory=list)
-    key_links: list[KeyLink] = Field(default_factory=list)
+@model
+class MustHaves(DataModel):
+    truths: list[Truth] = field(default_factory=list)
+    artifacts: list[Artifact] = field(default_factory=list)
+    key_links: list[KeyLink] = field(default_factory=list)
     # Entries written as prose where a mapping was expected (artifacts/links as plain strings).
     # Kept so reports can show them; they are not checkable.
-    prose: list[str] = Field(default_factory=list)
+    prose: list[str] = field(default_factory=list)
 
     @property
     def checkable_count(self) -> int:
         return len(self.truths) + len(self.artifacts) + len(self.key_links)
 
 
-class PlanFrontmatter(_Model):
+@model
+class PlanFrontmatter(DataModel):
     phase: str | None = None
     plan: str | None = None
     type: str | None = None
     wave: int | None = None
-    depends_on: list[str] = Field(default_factory=list)
-    files_modified: list[str] = Field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+    files_modified: list[str] = field(default_factory=list)
     autonomous: bool | None = None
     gap_closure: bool = False
-    requirements: list[str] = Field(default_factory=list)
-    must_haves: MustHaves = Field(default_factory=MustHaves)
+    requirements: list[str] = field(default_factory=list)
+    must_haves: MustHaves = field(default_factory=MustHaves)
     timeout: float | None = None  # extension: per-command timeout for this plan, seconds
-    extra: dict[str, Any] = Field(default_factory=dict)  # every other key, as loaded
+    extra: dict[str, Any] = field(default_factory=dict)  # every other key, as loaded
 
 
-class Reference(_Model):
+@model
+class Reference(DataModel):
     """An @-reference in <context>/<execution_context>: `@path/to/file`."""
 
     path: str
@@ -157,14 +164,15 @@ class Reference(_Model):
     section: str | None = None  # "context" | "execution_context" | ...
 
 
-class Plan(_Model):
+@model
+class Plan(DataModel):
     path: str
-    frontmatter: PlanFrontmatter = Field(default_factory=PlanFrontmatter)
+    frontmatter: PlanFrontmatter = field(default_factory=PlanFrontmatter)
     has_frontmatter: bool = True
     title: str | None = None  # first markdown heading, if any
     objective: str | None = None
-    references: list[Reference] = Field(default_factory=list)
-    tasks: list[Task] = Field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
     verification: VerifyBlock | None = None
     success_criteria: str | None = None
     output: str | None = None
@@ -179,18 +187,19 @@ class Plan(_Model):
 # SUMMARY
 
 
-class Summary(_Model):
+@model
+class Summary(DataModel):
     path: str
     has_frontmatter: bool = True
     phase: str | None = None
     plan: str | None = None
     status: str | None = None
-    commits: list[str] = Field(default_factory=list)
-    key_files: dict[str, list[str]] = Field(default_factory=dict)  # key-files / key_files
-    requirements_completed: list[str] = Field(default_factory=list)
+    commits: list[str] = field(default_factory=list)
+    key_files: dict[str, list[str]] = field(default_factory=dict)  # key-files / key_files
+    requirements_completed: list[str] = field(default_factory=list)
     duration: str | None = None
     completed: str | None = None
-    frontmatter: dict[str, Any] = Field(default_factory=dict)  # every key, as loaded
+    frontmatter: dict[str, Any] = field(default_factory=dict)  # every key, as loaded
     body: str = ""
     body_line: int = 1
 
@@ -199,21 +208,24 @@ class Summary(_Model):
 # VERIFICATION
 
 
-class GapArtifact(_Model):
+@model
+class GapArtifact(DataModel):
     path: str
     issue: str | None = None
 
 
-class Gap(_Model):
+@model
+class Gap(DataModel):
     truth: str
     status: str | None = None  # failed | partial | (seen in the wild: verified)
     reason: str | None = None
-    artifacts: list[GapArtifact] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    artifacts: list[GapArtifact] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     line: int | None = None
 
 
-class HumanItem(_Model):
+@model
+class HumanItem(DataModel):
     test: str
     expected: str | None = None
     why_human: str | None = None
@@ -221,22 +233,25 @@ class HumanItem(_Model):
     line: int | None = None
 
 
-class ReVerification(_Model):
+@model
+class ReVerification(DataModel):
     previous_status: str | None = None
     previous_score: str | None = None
-    gaps_closed: list[str] = Field(default_factory=list)
-    gaps_remaining: list[str] = Field(default_factory=list)
-    regressions: list[str] = Field(default_factory=list)
+    gaps_closed: list[str] = field(default_factory=list)
+    gaps_remaining: list[str] = field(default_factory=list)
+    regressions: list[str] = field(default_factory=list)
 
 
-class Override(_Model):
+@model
+class Override(DataModel):
     must_have: str
     reason: str | None = None
     accepted_by: str | None = None
     accepted_at: str | None = None
 
 
-class Verification(_Model):
+@model
+class Verification(DataModel):
     path: str
     has_frontmatter: bool = True
     phase: str | None = None
@@ -246,10 +261,10 @@ class Verification(_Model):
     score_verified: int | None = None  # parsed N of "N/M"
     score_total: int | None = None  # parsed M of "N/M"
     re_verification: ReVerification | None = None
-    overrides: list[Override] = Field(default_factory=list)
-    gaps: list[Gap] = Field(default_factory=list)
-    human_verification: list[HumanItem] = Field(default_factory=list)
-    frontmatter: dict[str, Any] = Field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    human_verification: list[HumanItem] = field(default_factory=list)
+    frontmatter: dict[str, Any] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
 
@@ -263,7 +278,8 @@ class Verification(_Model):
 # What the loader returns
 
 
-class Loaded(_Model):
+@model
+class Loaded(DataModel):
     """A document and what the loader had to say about it.
 
     `doc` is None only when the file could not be read as that kind at all; `diagnostics` then
@@ -273,8 +289,8 @@ class Loaded(_Model):
     path: str
     kind: DocKind
     doc: Plan | Summary | Verification | None = None
-    frontmatter: dict[str, Any] = Field(default_factory=dict)  # raw, for OTHER kinds
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    frontmatter: dict[str, Any] = field(default_factory=dict)  # raw, for OTHER kinds
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

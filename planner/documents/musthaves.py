@@ -359,15 +359,11 @@ def _link(
     via = item.get("via")
     pattern = item.get("pattern")
     out.key_links.append(
-        KeyLink.model_validate(
-            {
-                "from": src.strip(),
-                "to": dst.strip(),
-                "via": None if via is None else str(via),
-                "pattern": scalar_text(fm, (*path, "pattern"), pattern)
-                if pattern is not None
-                else None,
-                "line": fm.line_of(path),
-            }
+        KeyLink(
+            from_=src.strip(),
+            to=dst.strip(),
+            via=None if via is None else str(via),
+            pattern=scalar_text(fm, (*path, "pattern"), pattern) if pattern is not None else None,
+            line=fm.line_of(path),
         )
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import field
 
+from planner.datamodel import DataModel, model
 from planner.documents.models import DocKind
 from planner.errors import Diagnostic, ExitCode, Severity
 
 
-class LintFile(BaseModel):
+@model
+class LintFile(DataModel):
     path: str
     kind: DocKind
     loaded: bool  # False: the file could not be read as a document at all
@@ -16,9 +18,10 @@ class LintFile(BaseModel):
     warnings: int = 0
 
 
-class LintReport(BaseModel):
-    files: list[LintFile] = Field(default_factory=list)
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+@model
+class LintReport(DataModel):
+    files: list[LintFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
     unreadable: int = 0  # files that could not be loaded, plus references that did not resolve

@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from planner.datamodel import model
 from planner.documents.models import HumanItem, Override, ReVerification, Verification
 from planner.errors import Diagnostic, ExitCode
 from planner.reports.phase_items import (
@@ -152,10 +154,11 @@ class Score(BaseModel):
         return f"{100 * self.verified / self.total:.1f}%" if self.total else "n/a"
 
 
+@model
 class ReVerificationResult(ReVerification):
     # Previous gaps whose must-have is no longer checked (removed from the plans, or a command not
     # run this time): not closed, because nothing showed they pass.
-    gaps_dropped: list[str] = Field(default_factory=list)
+    gaps_dropped: list[str] = field(default_factory=list)
 
 
 class PhaseVerification(BaseModel):
