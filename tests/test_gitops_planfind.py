@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner import workspace
+from planner import phasedirs, workspace
 from planner.errors import GsdError
 from planner.gitops import planfind
 from planner.gitops.commits import parse_subject
@@ -82,14 +82,14 @@ _NAME = st.text(alphabet="0123456789.-_ vVAZCKphasex", max_size=14)
 @settings(max_examples=800, deadline=None)
 @given(st.one_of(_NAME, _NAME.map(lambda t: "phase-" + t)))
 def test_phase_folder_names_parse_as_the_workspace_regex_does(name: str) -> None:
-    m = workspace._PHASE_DIR_RE.match(name)
+    m = phasedirs._PHASE_DIR_RE.match(name)
     assert planfind.parse_phase_dir(name) == ((m["code"], m["num"]) if m else None)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="0123456789.aZx٣", max_size=8))
 def test_numbers_split_as_the_workspace_regex_does(token: str) -> None:
-    m = workspace._NUM_RE.match(token)
+    m = phasedirs._NUM_RE.match(token)
     assert planfind.split_number(token) == ((m["int"], m["dec"], m["letter"]) if m else None)
 
 
