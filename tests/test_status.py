@@ -13,13 +13,8 @@ from planner.commands.status import render_text, status
 from planner.errors import ExitCode, GsdError
 from planner.execution.ledger import Ledger
 from planner.results import CommandStatus, LedgerEntry
-from planner.status import (
-    PhaseState,
-    PlanState,
-    Progress,
-    VerificationState,
-    compute_status,
-)
+from planner.status import compute_status
+from planner.status_report import PhaseState, PlanState, Progress, VerificationState
 from planner.workspace import Workspace
 
 runner = CliRunner()

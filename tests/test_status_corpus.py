@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from planner import cli
 from planner.commands.status import render_text, status
-from planner.status import StatusReport
+from planner.status_report import StatusReport
 from planner.workspace import Workspace
 
 runner = CliRunner()

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from planner import output
 from planner.errors import ExitCode
-from planner.status import (
+from planner.status import compute_status
+from planner.status_report import (
     PhaseState,
     PhaseStatus,
     PlanState,
     PlanStatus,
     StatusReport,
     VerificationState,
-    compute_status,
 )
 from planner.workspace import Workspace
 
