@@ -42,8 +42,14 @@ ALIASES = {"alias_generator": alias_of, "validate_by_name": True, "validate_by_a
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(dataclasses.field,))
 def model(cls: type[T]) -> type[T]:
-    """The decorator of every model: a slotted, keyword-only dataclass."""
-    return dataclasses.dataclass(slots=True, kw_only=True)(cls)
+    """The decorator of every model (a subclass of DataModel): a slotted, keyword-only dataclass.
+
+    Only `__init__` is generated: `DataModel` has the one `__eq__` and `__repr__` for all of them
+    (generating and compiling three methods per class was half of importing the documents), and
+    a docstring spares dataclasses computing one from the signature."""
+    if cls.__doc__ is None:
+        cls.__doc__ = ""  # pydantic reads an empty docstring as none, like the generated one
+    return dataclasses.dataclass(slots=True, kw_only=True, eq=False, repr=False)(cls)
 
 
 class DataModel:
@@ -51,6 +57,19 @@ class DataModel:
 
     __slots__ = ()
     __pydantic_config__ = ALIASES
+    __dataclass_fields__: dict[str, dataclasses.Field[Any]]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of the same class with equal fields (as a dataclass's `__eq__`)."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__dataclass_fields__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: unhashable
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__dataclass_fields__)
+        return f"{self.__class__.__qualname__}({fields})"
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
         """A shallow copy with `update` applied (like pydantic's: the values are not validated)."""

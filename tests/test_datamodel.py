@@ -121,3 +121,15 @@ def test_loading_and_showing_a_plan_never_imports_pydantic(tmp_path: Path) -> No
     dumped, modules = out.stdout.splitlines()
     assert '"truths": [{"text": "works"' in dumped
     assert modules == "[]"
+
+
+def test_models_compare_by_class_and_fields_print_as_dataclasses_and_are_unhashable() -> None:
+    truth = Truth(text="t", line=3)
+    assert repr(truth) == "Truth(text='t', verify=None, line=3)"
+    assert truth == Truth(text="t", line=3)
+    assert truth != Truth(text="t", line=4)
+    assert truth != KeyLink(from_="t", to="t")  # another class never compares equal
+    with pytest.raises(TypeError):
+        hash(truth)
+    with pytest.raises(AttributeError):
+        truth.txet = "typo"  # type: ignore[attr-defined]  # slotted: no stray attributes
