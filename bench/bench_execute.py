@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,6 +60,11 @@ def git_init(root: Path) -> None:
         subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def gsd(root: Path, *args: str) -> float:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("PYTHONPATH", None)
@@ -92,14 +98,15 @@ def parallel(plans: int, sleep: float, repeat: int) -> None:
         for _ in range(repeat):
             for name in ("starts", "ends"):
                 (root / name).unlink(missing_ok=True)
-            begin = time.time()
+            cpu, begin = children_cpu(), time.time()
             wall = gsd(root, "execute", "phase", "1", "--jobs", str(plans))
+            cpu = children_cpu() - cpu  # gsd, git and the commands: steadier than wall here
             starts = [float(x) for x in (root / "starts").read_text().split()]
             ends = [float(x) for x in (root / "ends").read_text().split()]
             rows.append(
-                (wall, min(starts) - begin, max(ends) - min(starts), begin + wall - max(ends))
+                (wall, min(starts) - begin, max(ends) - min(starts), begin + wall - max(ends), cpu)
             )
-    wall, lead, span, tail = (statistics.median(r[i] for r in rows) for i in range(4))
+    wall, lead, span, tail, cpu = (statistics.median(r[i] for r in rows) for i in range(5))
     serial = plans * sleep
     print(f"(a) parallel: {plans} plans x `sleep {sleep:g}` = {serial:.1f} s of commands")
     print(
@@ -112,7 +119,7 @@ def parallel(plans: int, sleep: float, repeat: int) -> None:
     print(
         f"    inside the run: first command started after {lead:.2f} s (start-up: imports, plans, locks), "
         f"all {plans} commands within {span:.2f} s ({serial / span:.2f}x), exit {tail:.2f} s after the "
-        "last one (checks, SUMMARYs)"
+        f"last one (checks, SUMMARYs); CPU {cpu:.2f} s (gsd, git and the commands)"
     )
 
 

@@ -323,38 +323,24 @@ _VFORMAT = Annotated[
 
 
 def _verify(ctx: typer.Context, scope: str, ref: str, **opts: Any) -> None:
-    from planner.commands import verify as cmd
+    from planner.verify.fastcli import VerifyArgs, verify_main
 
-    junit = opts["junit"]
-    options = cmd.VerifyOptions(
+    args = VerifyArgs(
+        scope=scope,
+        ref=ref,
         static=opts["static"],
         jobs=opts["jobs"],
         timeout=opts["timeout"],
-        map_paths=tuple(opts["map_path"] or ()),
+        map_path=tuple(opts["map_path"] or ()),
         agent=opts["agent"],
-        write=not opts["no_write"],
-        junit=junit.absolute() if junit is not None else None,
-        command_line=" ".join(["gsd", *sys.argv[1:]]),
+        json_out=opts["json_out"],
+        junit=opts["junit"],
+        no_write=opts["no_write"],
+        fmt=opts["fmt"].value,
     )
-    run = cmd.verify_phase if scope == "phase" else cmd.verify_plan
-    outcome = run(state(ctx).workspace(), ref, options)
-    for line in cmd.messages(outcome):
-        output.err(line)
-    if opts["json_out"]:
-        output.print_json(outcome.report.model_dump(mode="json"))
-    elif opts["fmt"] is VerifyFormat.GITHUB:
-        for line in cmd.github_lines(outcome):
-            output.out(line)
-    elif output.color_enabled(sys.stdout):
-        from planner.reports.terminal import render_rich
-
-        render_rich(cmd.text_lines(outcome))
-    else:
-        from planner.reports.terminal import plain_text
-
-        output.out(plain_text(cmd.text_lines(outcome)))
-    if outcome.exit_code:
-        raise typer.Exit(int(outcome.exit_code))
+    code = verify_main(state(ctx), args)  # the typer-free fast path runs the same function
+    if code:
+        raise typer.Exit(code)
 
 
 @verify_app.command("phase")
@@ -490,7 +476,7 @@ def execute(
 ) -> None:
     """Run a plan's tasks and verify commands (or a phase's plans, wave by wave); write SUMMARY.md."""
     from planner.commands import execute as cmd
-    from planner.reports import execute_terminal as term
+    from planner.execution.execute_main import execute_main
 
     request = cmd.ExecuteRequest(
         target=target,
@@ -506,24 +492,6 @@ def execute(
         junit=junit.absolute() if junit is not None else None,
         command_line=" ".join(["gsd", *sys.argv[1:]]),
     )
-    ws = state(ctx).enter_workspace()
-    reporter = term.ExecuteReporter(
-        sys.stdout,
-        phase_mode=target[:1] == ["phase"],
-        color=output.color_enabled(sys.stdout),
-        live=sys.stdout.isatty() and not json_out,
-        quiet=json_out,
-    )
-    with reporter:
-        ask = reporter.ask if sys.stdin.isatty() and not yes else None
-        result = cmd.execute(ws, request, events=reporter, ask=ask)
-    for diagnostic in result.diagnostics:
-        output.err(diagnostic.format())
-    if result.interrupted:
-        output.err("gsd: interrupted")
-    if json_out:
-        output.print_json(result.json_data())
-    else:
-        reporter.emit(term.final_lines(result))
-    if result.exit_code:
-        raise typer.Exit(result.exit_code)
+    code = execute_main(state(ctx), request, json_out=json_out)
+    if code:
+        raise typer.Exit(code)

@@ -1,8 +1,8 @@
 """Hot, machine-facing command lines answered without importing typer (start-up budget).
 
-`gsd [--root DIR] [--no-color] show REF [--json]`, `... status [N] [--json]` and
-`... lint [TARGET...] [--format text|json|github]` are what agents, prompts, hooks and CI call
-most; typer's import and parameter machinery cost about a third of their budget. Only these exact
+`gsd [--root DIR] [--no-color] show REF [--json]`, `... status [N] [--json]`,
+`... lint [TARGET...] [--format text|json|github]` and the plain shapes of `... execute` (see
+`planner.execution.execute_main.parse_args`) are what agents, prompts, hooks and CI call most; typer's import and parameter machinery cost about a third of their budget. Only these exact
 shapes are taken; anything else (help, unknown options, an option where REF should be, an unknown
 format) returns None and typer runs as usual, with its own messages. The commands themselves are
 the same functions the typer commands call (`show_main`, `status_main`, `lint_main`).
@@ -10,6 +10,7 @@ the same functions the typer commands call (`show_main`, `status_main`, `lint_ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,7 @@ def lint_main(app_state: AppState, targets: list[str], fmt: str) -> int:
 
 
 # verb -> (min, max) positional arguments
-_VERBS = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30)}
+_VERBS = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30), "execute": (0, 0)}  # execute: execute_main.parse_args
 _FORMATS = ("text", "json", "github")
 
 
@@ -105,8 +106,32 @@ def fast_path(argv: list[str]) -> int | None:
             return None
     if not args:
         return None
-    rest, fmt, json_out = args[1:], "text", False
-    if args[0] == "lint":
+    job = _job(args[0], args[1:])
+    if job is None:
+        return None
+    from planner import output
+    from planner.boundary import AppState, handle_exception
+
+    output.set_color(not no_color)
+    app_state = AppState(root=root)
+    try:
+        return job(app_state)
+    except (Exception, KeyboardInterrupt) as exc:
+        return handle_exception(exc, app_state)
+
+
+def _job(verb: str, rest: list[str]) -> Callable[[AppState], int] | None:
+    """The command `verb rest...` names, ready to run; None when typer should parse it."""
+    if verb == "execute":
+        from planner.execution.execute_main import execute_main, parse_args
+
+        parsed = parse_args(rest)
+        if parsed is None:
+            return None
+        request, json_out = parsed
+        return lambda app_state: execute_main(app_state, request, json_out=json_out)
+    fmt, json_out = "text", False
+    if verb == "lint":
         found = _lint_format(rest)
         if found is None:
             return None
@@ -114,19 +139,11 @@ def fast_path(argv: list[str]) -> int | None:
     elif "--json" in rest:
         rest.remove("--json")
         json_out = True
-    low, high = _VERBS[args[0]]
+    low, high = _VERBS[verb]
     if not low <= len(rest) <= high or any(a.startswith("-") for a in rest):
         return None  # --json given twice falls here too
-    from planner import output
-    from planner.boundary import AppState, handle_exception
-
-    output.set_color(not no_color)
-    app_state = AppState(root=root)
-    try:
-        if args[0] == "show":
-            return show_main(app_state, rest[0], json_out)
-        if args[0] == "lint":
-            return lint_main(app_state, rest, fmt)
-        return status_main(app_state, rest[0] if rest else None, json_out)
-    except (Exception, KeyboardInterrupt) as exc:
-        return handle_exception(exc, app_state)
+    if verb == "show":
+        return lambda app_state: show_main(app_state, rest[0], json_out)
+    if verb == "lint":
+        return lambda app_state: lint_main(app_state, rest, fmt)
+    return lambda app_state: status_main(app_state, rest[0] if rest else None, json_out)

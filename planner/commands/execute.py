@@ -20,36 +20,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING, Any, Literal
 
 from planner.documents.loader import load_plan, load_verification
 from planner.documents.models import Plan, Verification
 from planner.errors import Diagnostic, ExitCode, GsdError, Severity, UsageError
-from planner.execution.checkpoint import describe_checkpoint
-from planner.execution.pathmap import map_paths, parse_map_arg, resolve_pairs
+from planner.execution.jobs import DEFAULT_AGENT_TIMEOUT, ExecEvents, ExecOptions, PlanJob
+from planner.execution.pathmap import parse_map_arg
 from planner.execution.phase_exec import PhaseOutcome, run_plans
-from planner.execution.plan_exec import (
-    DEFAULT_AGENT_TIMEOUT,
-    ExecEvents,
-    ExecOptions,
-    PlanJob,
-    new_plan_run,
-    task_run,
-)
-from planner.results import (
-    CommandResult,
-    CommandStatus,
-    PlanCheckResult,
-    PlanRun,
-    PlanRunStatus,
-    TaskStatus,
-)
 from planner.waves import compute_waves
 from planner.workspace import Phase, PlanRef, Workspace
+
+if TYPE_CHECKING:  # imported where used: not on the way to the first command (start-up)
+    from planner.results import CommandResult, PlanRun
 
 CODES = {
     "GSD950": "`gsd execute` needs a plan reference, or `phase` and a phase number",
@@ -62,7 +47,9 @@ CODES = {
 LOCK_WAIT_ENV = "GSD_LOCK_WAIT"  # seconds a second execution of a plan waits (default 5)
 
 
-class ExecuteRequest(BaseModel):
+# Plain dataclasses, not pydantic models: they exist before the first command starts.
+@dataclass(kw_only=True)
+class ExecuteRequest:
     target: list[str]  # ["26-04"] or ["phase", "26"]
     jobs: int | None = None
     timeout: float | None = None
@@ -71,24 +58,23 @@ class ExecuteRequest(BaseModel):
     resume: bool = False
     dry_run: bool = False
     yes: bool = False
-    map_path: list[str] = Field(default_factory=list)
+    map_path: list[str] = field(default_factory=list)
     junit: Path | None = None
     write: bool = True
-    command_line: str | None = (
-        None  # for the ledger and the lock holder (default: built from target)
-    )
+    command_line: str | None = None  # for the ledger and the lock holder (default: from target)
 
 
-class ExecuteResult(BaseModel):
+@dataclass(kw_only=True)
+class ExecuteResult:
     mode: Literal["plan", "phase"]
     phase: str | None = None
-    waves: list[list[str]] = Field(default_factory=list)
-    runs: list[PlanRun] = Field(default_factory=list)
-    not_started: list[str] = Field(default_factory=list)  # interrupted before they could start
+    waves: list[list[str]] = field(default_factory=list)
+    runs: list[PlanRun] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)  # interrupted before they could start
     interrupted: bool = False
     dry_run: bool = False
     exit_code: int = 0
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def json_data(self) -> Any:
         """What --json prints: the PlanRun of a plan, the list of PlanRuns of a phase."""
@@ -96,10 +82,11 @@ class ExecuteResult(BaseModel):
         return runs[0] if self.mode == "plan" and runs else runs
 
 
-@dataclass(frozen=True)
 class Target:
-    mode: Literal["plan", "phase"]
-    ref: str
+    __slots__ = ("mode", "ref")
+
+    def __init__(self, mode: Literal["plan", "phase"], ref: str) -> None:
+        self.mode, self.ref = mode, ref
 
 
 # -------------------------------------------------------------------------------------------
@@ -112,7 +99,10 @@ def execute(
     *,
     events: ExecEvents | None = None,
     ask: Callable[[str], bool] | None = None,
+    warm: Sequence[Callable[[], object]] = (),
 ) -> ExecuteResult:
+    """`warm`: start-up work for the warm-up thread once the first commands run (see
+    `phase_exec.run_plans`)."""
     target = parse_target(request.target)
     opts, max_jobs = resolve_options(ws, request)
     phase, jobs = load_jobs(ws, target)
@@ -135,7 +125,7 @@ def execute(
     if request.dry_run:  # nothing runs, nothing is written: no threads, locks or ledger
         result.runs = [dry_run_plan(ws, job, opts) for job in jobs]
         return result
-    outcome = run_plans(ws, jobs, deps, opts, max_jobs=max_jobs, events=events, ask=ask)
+    outcome = run_plans(ws, jobs, deps, opts, max_jobs=max_jobs, events=events, ask=ask, warm=warm)
     raise_single_plan_error(target, outcome)
     result.runs = outcome.runs
     result.not_started = [
@@ -151,6 +141,17 @@ def execute(
 
 def dry_run_plan(ws: Workspace, job: PlanJob, opts: ExecOptions) -> PlanRun:
     """What would run, after path mapping; nothing runs and nothing is written."""
+    from planner.execution.checkpoint import describe_checkpoint
+    from planner.execution.pathmap import map_paths, resolve_pairs
+    from planner.execution.plan_exec import new_plan_run, task_run
+    from planner.results import (
+        CommandResult,
+        CommandStatus,
+        PlanCheckResult,
+        PlanRunStatus,
+        TaskStatus,
+    )
+
     run = new_plan_run(ws, job, "dry-run", dry_run=True)
     pairs = resolve_pairs(opts.path_map, ws.root)
 
@@ -271,13 +272,13 @@ def load_jobs(ws: Workspace, target: Target) -> tuple[Phase | None, list[PlanJob
 def dependency_graph(ws: Workspace, jobs: Sequence[PlanJob]) -> dict[str, list[str]]:
     """Plan id -> the ids of the plans of this run it depends on. Dependencies on other phases or
     on plans outside the run are already done (or not ours to run): not edges. Cycles: exit 3."""
-    from planner.lint.graph import resolve_dependency
-
     ids = {j.ref.id for j in jobs}
     deps: dict[str, list[str]] = {}
     for job in jobs:
         edges: list[str] = []
         for entry in job.plan.frontmatter.depends_on:
+            from planner.lint.graph import resolve_dependency  # only when there are dependencies
+
             try:
                 target = resolve_dependency(ws, job.ref, entry)
             except GsdError as exc:

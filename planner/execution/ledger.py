@@ -25,16 +25,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import socket
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from filelock import FileLock
 from pydantic import BaseModel, Field, ValidationError
 
+from planner.execution.flock import Flock
+from planner.execution.jobs import new_run_id
 from planner.fsutil import atomic_write_text
 from planner.results import CommandResult, CommandStatus, LedgerEntry, TestCounts
 
@@ -129,7 +129,7 @@ class Ledger:
     @staticmethod
     def new_run_id() -> str:
         """Sortable by time, unique across processes: `20250601T120000Z-3fa9c1`."""
-        return f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
+        return new_run_id()
 
     def append(self, entry: LedgerEntry | RunRecord) -> None:
         self._write_line(entry.plan, entry.model_dump_json(exclude_none=True))
@@ -156,7 +156,7 @@ class Ledger:
         self._ensure_dir()
         path = self.path_for(plan)
         data = (text + "\n").encode("utf-8")  # JSON escapes newlines: one record, one line
-        with FileLock(f"{path}.lock", timeout=60):
+        with Flock(f"{path}.lock").held(timeout=60):
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 size = os.fstat(fd).st_size

@@ -4,7 +4,8 @@
 
 The steps, in order (methods of `_PlanExecution`): start the ledger run -> tasks -> truth commands
 -> must-haves -> test counts -> verdict -> commits -> SUMMARY -> end the ledger run. The caller
-holds the plan's lock around it (`phase_exec`).
+holds the plan's lock around it (`phase_exec`), and may have started the first task's first
+command already (`launch.early_start`): the run then takes that process over.
 
 Rules (DESIGN section 4):
 - A task's verdict comes from its verify commands only: all passed -> passed; any failed, timed
@@ -17,20 +18,26 @@ Rules (DESIGN section 4):
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from planner.documents.models import Expectation, Plan, Task, Verification
+from planner.documents.models import Expectation, Task
 from planner.errors import Diagnostic, GsdError, Severity
-from planner.execution import procs
 from planner.execution.agent import build_prompt, run_agent
 from planner.execution.checkpoint import describe_checkpoint, task_title
 from planner.execution.done_claims import absence_claims, check_done
 from planner.execution.gitstate import git_state
+from planner.execution.jobs import (
+    DEFAULT_AGENT_TIMEOUT,
+    ExecEvents,
+    ExecOptions,
+    PlanJob,
+    RunControl,
+    plan_timeout,
+    utc_now,
+)
+from planner.execution.launch import EarlyStart, Started, plan_env
 from planner.execution.ledger import Ledger, RunStatus, entry_from_result
 from planner.execution.pathmap import map_paths, resolve_pairs
 from planner.execution.plan_rules import (
@@ -42,7 +49,7 @@ from planner.execution.plan_rules import (
     sum_counts,
     task_verdict,
 )
-from planner.execution.runner import run_command
+from planner.execution.runner import finish_command, run_command
 from planner.gitops.commits import Commit
 from planner.results import (
     CommandResult,
@@ -56,13 +63,26 @@ from planner.results import (
 )
 from planner.workspace import PlanRef, Workspace
 
+__all__ = [  # the light ones live in `jobs` (the scheduler needs them before this module)
+    "DEFAULT_AGENT_TIMEOUT",
+    "Approver",
+    "ExecEvents",
+    "ExecOptions",
+    "PlanJob",
+    "RunControl",
+    "execute_plan",
+    "new_plan_run",
+    "plan_timeout",
+    "task_run",
+    "utc_now",
+]
+
 CODES = {
     "GSD955": "the SUMMARY could not be written (left as it was)",
     "GSD956": "git commits of the plan could not be read",
     "GSD957": "the agent command could not run (not found or not executable)",
 }
 
-DEFAULT_AGENT_TIMEOUT = 1800.0
 _LEDGER_STATUS = {
     PlanRunStatus.COMPLETE: RunStatus.PASSED,
     PlanRunStatus.PARTIAL: RunStatus.PARTIAL,
@@ -76,81 +96,20 @@ _LEDGER_STATUS = {
 Approver = Callable[[PlanRef, Task, str], "bool | None"]
 
 
-@dataclass(frozen=True)
-class ExecOptions:
-    timeout: float | None = None  # --timeout (wins over the plan's and the config's)
-    config_timeout: float = 300.0
-    path_map: tuple[tuple[str, str], ...] = ()  # config path_map, then --map-path (later wins)
-    agent: str | None = None
-    agent_timeout: float = DEFAULT_AGENT_TIMEOUT
-    attempts: int = 1  # tries per auto task when an agent is configured
-    resume: bool = False
-    dry_run: bool = False
-    yes: bool = False
-    write: bool = True
-    lock_wait: float = 5.0
-    command_line: str = "gsd execute"
-
-
-@dataclass
-class PlanJob:
-    ref: PlanRef
-    plan: Plan
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    previous: Verification | None = None  # the phase's VERIFICATION.md (its overrides count)
-
-
-class RunControl:
-    """Cancellation shared by the plans of one run. `lock` makes "not cancelled, so write the
-    SUMMARY" one step: an interrupt either comes before it (nothing written) or after it."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self.lock = threading.Lock()
-
-    def cancel(self) -> None:
-        with self.lock:
-            self._event.set()
-
-    def cancelled(self) -> bool:
-        return self._event.is_set() or procs.shutting_down()
-
-
-class ExecEvents:
-    """What a run reports while it goes (called from worker threads); the default is silent."""
-
-    def plan_started(self, ref: PlanRef, plan: Plan) -> None:
-        pass
-
-    def task_started(self, ref: PlanRef, task: Task) -> None:
-        pass
-
-    def task_finished(self, ref: PlanRef, run: TaskRun) -> None:
-        pass
-
-    def plan_finished(self, run: PlanRun) -> None:
-        pass
-
-    def plan_error(self, run: PlanRun) -> None:
-        """The plan could not run at all (its lock is held elsewhere): `run` says why."""
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def plan_timeout(plan: Plan, opts: ExecOptions) -> float:
-    """--timeout, else the plan's `timeout:`, else the config's (300 s by default)."""
-    return opts.timeout or plan.frontmatter.timeout or opts.config_timeout
-
-
-def new_plan_run(ws: Workspace, job: PlanJob, run_id: str, *, dry_run: bool = False) -> PlanRun:
+def new_plan_run(
+    ws: Workspace,
+    job: PlanJob,
+    run_id: str,
+    *,
+    dry_run: bool = False,
+    started_at: str | None = None,
+) -> PlanRun:
     return PlanRun(
         plan_id=job.ref.id,
         path=ws.relpath(job.ref.plan_path),
         phase=job.ref.phase.id,
         run_id=run_id,
-        started_at=utc_now(),
+        started_at=started_at or utc_now(),
         status=PlanRunStatus.FAILED,
         summary_path=ws.relpath(job.ref.summary_path),
         dry_run=dry_run,
@@ -166,9 +125,13 @@ def execute_plan(
     control: RunControl,
     events: ExecEvents | None = None,
     approver: Approver | None = None,
+    early: EarlyStart | None = None,
 ) -> PlanRun:
-    """Run the plan (the caller holds its lock). Never raises for anything a command does."""
-    return _PlanExecution(ws, job, opts, control, events or ExecEvents(), approver).run_all()
+    """Run the plan (the caller holds its lock). Never raises for anything a command does.
+
+    `early`: the plan's first command, already started by `launch.early_start` (taken over
+    here: its result is the first command's, its start the run's)."""
+    return _PlanExecution(ws, job, opts, control, events or ExecEvents(), approver, early).run_all()
 
 
 class _PlanExecution:
@@ -180,14 +143,16 @@ class _PlanExecution:
         control: RunControl,
         events: ExecEvents,
         approver: Approver | None,
+        early: EarlyStart | None = None,
     ) -> None:
         self.ws, self.job, self.opts, self.control, self.events = ws, job, opts, control, events
-        self.approver = approver
+        self.approver, self.early = approver, early
         self.ref, self.plan = job.ref, job.plan
         self.ledger = Ledger(ws.planning)
-        self.run = new_plan_run(ws, job, self.ledger.new_run_id())
+        run_id = early.run_id if early else self.ledger.new_run_id()
+        self.run = new_plan_run(ws, job, run_id, started_at=early.started_at if early else None)
         self.timeout = plan_timeout(self.plan, opts)
-        self.env = {"GSD_PLAN": self.ref.id, "GSD_PHASE": self.ref.phase.id}
+        self.env = plan_env(self.ref)
         self.git: tuple[str | None, bool | None] = (None, None)
         self.task_results: dict[int, list[LedgerEntry]] = {}  # verify entries, for the truths
         self.runner_entries: list[LedgerEntry] = []  # the current task's ledger entries
@@ -198,7 +163,7 @@ class _PlanExecution:
     # -- the steps ---------------------------------------------------------------------------
 
     def run_all(self) -> PlanRun:
-        begin = time.monotonic()
+        begin = self.early.begin if self.early else time.monotonic()
         self.run.tests_before = counts_before(self.ledger, self.ref.id, self.plan)
         self.ledger.start_run(self.run.run_id, self.ref.id, self.opts.command_line)
         self.events.plan_started(self.ref, self.plan)
@@ -218,6 +183,8 @@ class _PlanExecution:
                 self.run.status = PlanRunStatus.INTERRUPTED
             status = _LEDGER_STATUS[self.run.status]
         finally:
+            if self.early is not None:
+                self.early.discard()  # not taken over: only after a bug
             if self.run.completed_at is None:
                 self.stamp_end(begin)
             self.run.exit_code = int(plan_exit_code(self.run))
@@ -233,7 +200,8 @@ class _PlanExecution:
         skips = resume_skips(self.ledger, self.ref.id, self.plan) if self.opts.resume else {}
         stopped_at: Task | None = None
         for task in self.plan.tasks:
-            self.interrupted |= self.control.cancelled()
+            # A task whose first command has started already runs, interrupted or not.
+            self.interrupted |= self.control.cancelled() and self._early(task) is None
             if stopped_at is not None or self.interrupted:
                 why = (
                     "the run was interrupted"
@@ -370,7 +338,8 @@ class _PlanExecution:
         return tr
 
     def auto_task(self, task: Task) -> TaskRun:
-        begin = time.monotonic()
+        early = self._early(task)
+        begin = early.begin if early else time.monotonic()
         tr = task_run(task, TaskStatus.NO_VERIFY)
         commands = task.verify.commands if task.verify else []
         tries = max(self.opts.attempts, 1) if self.opts.agent else 1
@@ -379,20 +348,27 @@ class _PlanExecution:
             tr.attempts = attempt
             if self.opts.agent:
                 self.call_agent(task, tr, attempt, tries, failures)
-            if self.control.cancelled():
+            if self.control.cancelled() and early is None:
                 tr.status, tr.reason = TaskStatus.INTERRUPTED, "interrupted"
                 break
             if not commands:
                 tr.reason = "no verify command: nothing checked this task" + _notes(task)
                 break
-            self.git = git_state(self.ws.root)  # what the verify commands will see
+            # What the verify commands will see (taken before the early start of the first).
+            self.git = early.git if early else git_state(self.ws.root)
             tr.commands = []
             self.runner_entries = []
             claims = absence_claims(task.done)
-            for c in commands:
+            for i, c in enumerate(commands):
+                started = early.take() if early and i == 0 else None
                 tr.commands.append(
                     self.command(
-                        c.text, c.expectations, task=task.index, kind="verify", claims=claims
+                        c.text,
+                        c.expectations,
+                        task=task.index,
+                        kind="verify",
+                        claims=claims,
+                        started=started,
                     )
                 )
                 if self.control.cancelled():
@@ -441,15 +417,19 @@ class _PlanExecution:
         task: int | None,
         kind: str,
         claims: Sequence[Expectation] = (),
+        started: Started | None = None,
     ) -> CommandResult:
-        result = run_command(
-            text,
-            cwd=self.ws.root,
-            timeout=self.timeout,
-            env=self.env,
-            path_map=self.opts.path_map,
-            expectations=expectations,
-        )
+        if started is not None:  # started early (see launch.early_start)
+            result = finish_command(started, timeout=self.timeout, expectations=expectations)
+        else:
+            result = run_command(
+                text,
+                cwd=self.ws.root,
+                timeout=self.timeout,
+                env=self.env,
+                path_map=self.opts.path_map,
+                expectations=expectations,
+            )
         # The same rule as gsd verify: a done claim the output refutes fails the command in this
         # run's report; the ledger keeps the runner's verdict and marks the refutation.
         entry = self.entry(result, task, kind)
@@ -458,6 +438,11 @@ class _PlanExecution:
         self.ledger.append(entry)
         self.runner_entries.append(entry)
         return result
+
+    def _early(self, task: Task) -> EarlyStart | None:
+        """The early start of this task's first command, when it is still to be taken over."""
+        early = self.early
+        return early if early is not None and not early.taken and early.task == task.index else None
 
     def entry(self, result: CommandResult, task: int | None, kind: str = "verify") -> LedgerEntry:
         head, dirty = self.git

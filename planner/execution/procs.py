@@ -39,16 +39,23 @@ _KILL_WAIT = 3.0  # after KILL, how long to wait for the kernel to finish the gr
 _lock = threading.RLock()  # re-entrant: the signal handler runs in the main thread
 _live: dict[int, subprocess.Popen[bytes]] = {}
 _shutdown = threading.Event()
-spawned = threading.Event()  # set once any command has started (background work waits for it)
 _critical_depth = 0  # main thread inside spawn(): a signal there is deferred, not raised
 _pending_interrupt = False
 _guard_depth = 0  # interrupt_guard blocks entered in the main thread
 _subreaper_tried = False
+_subreaper_lock = threading.Lock()
+_spawns = 0  # groups started so far (see `spawn_count`)
 
 
 def shutting_down() -> bool:
     """True after an interrupt, until the `interrupt_guard` that caught it exits."""
     return _shutdown.is_set()
+
+
+def spawn_count() -> int:
+    """How many commands `spawn` has started: a look at shared state (git's, say) taken while
+    this number did not change saw no command of ours start."""
+    return _spawns
 
 
 def live_groups() -> list[int]:
@@ -61,8 +68,8 @@ def spawn(
 ) -> subprocess.Popen[bytes]:
     """Start `argv` as the leader of a new process group, stdin from /dev/null, stdout and stderr
     both to `output_fd`, and register the group. Raises OSError when it cannot start."""
-    global _critical_depth
-    _become_subreaper()
+    global _critical_depth, _spawns
+    become_subreaper()
     main = threading.current_thread() is threading.main_thread()
     if main:
         _critical_depth += 1
@@ -79,7 +86,7 @@ def spawn(
         )
         with _lock:
             _live[proc.pid] = proc
-        spawned.set()
+            _spawns += 1
     except BaseException:
         if main:
             _critical_depth -= 1
@@ -259,17 +266,21 @@ def _has_live_member(pgid: int) -> bool:
     return False
 
 
-def _become_subreaper() -> None:
+def become_subreaper() -> None:
+    """Once per process, before the first command starts (`spawn` calls it; a caller with
+    time to spare, waiting on something else, may call it earlier: ctypes costs 5-10 ms)."""
     global _subreaper_tried
     if _subreaper_tried:
         return
-    _subreaper_tried = True
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
+    with _subreaper_lock:  # a second thread waits: none may spawn before it is done
+        if _subreaper_tried or not sys.platform.startswith("linux"):
+            _subreaper_tried = True
+            return
+        try:
+            import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        pass
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except (OSError, AttributeError):
+            pass
+        _subreaper_tried = True

@@ -5,6 +5,9 @@
                          path_map=[("/Users/a/atom", "backend")],
                          expectations=command.expectations)
 
+It is `finish_command(launch.start_command(...))`: a command started earlier (a plan's first,
+see `launch.early_start`) is waited for with `finish_command` alone.
+
 How a command runs (DESIGN section 3):
 - `bash -c TEXT` in its own process group, stdin from /dev/null, cwd = the folder holding
   `.planning/`, environment = ours + `CI=1` + `env`; the text after `--map-path` rewriting
@@ -27,8 +30,6 @@ code); `failed` (exit status != 0, a line starting with `FAIL`, or an UNMET expe
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import math
 import os
 import re
@@ -37,7 +38,6 @@ import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from planner.documents.models import Expectation
@@ -48,12 +48,11 @@ from planner.execution.expectations import (
     expectation_needles,
     expected_exit_codes,
 )
-from planner.execution.pathmap import map_paths, resolve_pairs
+from planner.execution.launch import PIPE_SIZE, Started, start_command
 from planner.execution.testcounts import parse_test_counts
 from planner.results import CommandResult, CommandStatus, ExpectationStatus
 
 CHUNK = 1 << 20  # bytes per read
-PIPE_SIZE = 1 << 20  # ask the kernel for a 1 MiB pipe: fewer wake-ups for chatty commands
 LINGER = 0.2  # seconds to keep reading after the shell exits while something holds the pipe
 _TICK = 0.05  # poll interval when the kernel cannot tell us the leader exited (no pidfd)
 _DRAIN_LIMIT = 4 * PIPE_SIZE  # bytes read after the group is dead (a setsid escapee may write on)
@@ -81,39 +80,51 @@ def run_command(
     command does; raises `Interrupted` in the main thread under `interrupt_guard()`."""
     if timeout <= 0:
         raise ValueError(f"timeout must be positive, got {timeout}")
-    cwd = Path(cwd)
-    to_run = map_paths(command, resolve_pairs(path_map, cwd)) if path_map else command
-    started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    started = start_command(command, cwd=cwd, env=env, path_map=path_map)
+    try:
+        return finish_command(
+            started,
+            timeout=timeout,
+            expectations=expectations,
+            head_bytes=head_bytes,
+            tail_bytes=tail_bytes,
+            kill_grace=kill_grace,
+        )
+    finally:
+        started.discard()  # an interrupt before `finish_command` took over: no group lingers
+
+
+def finish_command(
+    started: Started,
+    *,
+    timeout: float,
+    expectations: Sequence[Expectation] = (),
+    head_bytes: int = 32768,
+    tail_bytes: int = 32768,
+    kill_grace: float = procs.KILL_GRACE,
+) -> CommandResult:
+    """Wait for a command `launch.start_command` started (its timeout counts from its start)
+    and return its verdict, as `run_command` does."""
     result = CommandResult(
-        command=command,
-        run_command=to_run,
-        cwd=str(cwd),
+        command=started.command,
+        run_command=started.run_command,
+        cwd=str(started.cwd),
         status=CommandStatus.ERROR,
-        started_at=started_at,
+        started_at=started.started_at,
     )
-    if procs.shutting_down():
+    if started.interrupted:
         result.status, result.reason = (
             CommandStatus.INTERRUPTED,
             "not started: the run was interrupted",
         )
         return result
-
-    full_env = {**os.environ, "CI": "1", **(env or {})}
+    proc, read_fd, begin = started.proc, started.read_fd, started.begin
+    if proc is None or read_fd is None:
+        result.duration, result.reason = started.error_duration, started.error
+        return result
     capture = OutputCapture(head_bytes, tail_bytes, expectation_needles(expectations))
-    begin = time.monotonic()
-    read_fd, write_fd = os.pipe()
-    _widen_pipe(read_fd)
-    proc: subprocess.Popen[bytes] | None = None
     timed_out = strays = False
     try:
-        try:
-            proc = procs.spawn(["bash", "-c", to_run], cwd=cwd, env=full_env, output_fd=write_fd)
-        except OSError as exc:
-            result.duration = round(time.monotonic() - begin, 3)
-            result.reason = _spawn_error(exc, cwd)
-            return result
-        finally:
-            os.close(write_fd)
         timed_out = _pump(proc, read_fd, capture, begin + timeout)
         if not timed_out:
             try:
@@ -131,11 +142,11 @@ def run_command(
             procs.reap_orphans(proc.pid)
         _drain(read_fd, capture)
     finally:
+        started.proc = started.read_fd = None  # taken over: `discard` has nothing left to do
         os.close(read_fd)
-        if proc is not None:
-            if proc.poll() is None or procs.group_alive(proc.pid):
-                procs.terminate_group(proc, 0.0)  # interrupted in the main thread: be quick
-            procs.unregister(proc)
+        if proc.poll() is None or procs.group_alive(proc.pid):
+            procs.terminate_group(proc, 0.0)  # interrupted in the main thread: be quick
+        procs.unregister(proc)
     result.duration = round(time.monotonic() - begin, 3)
     _fill(result, capture.finish(), proc.returncode, timed_out, timeout, expectations)
     if strays and result.status in (CommandStatus.PASSED, CommandStatus.FAILED):
@@ -276,12 +287,6 @@ def _cannot_run(code: int, text: str) -> str:
     return "exit 126: command not executable"
 
 
-def _spawn_error(exc: OSError, cwd: Path) -> str:
-    if not cwd.is_dir():
-        return f"could not start: working folder {cwd} does not exist"
-    return f"could not start bash: {exc.strerror or exc}"
-
-
 def _pidfd(pid: int) -> int | None:
     opener = getattr(os, "pidfd_open", None)
     if opener is None:
@@ -291,10 +296,3 @@ def _pidfd(pid: int) -> int | None:
     except OSError:
         return None
     return fd
-
-
-def _widen_pipe(fd: int) -> None:
-    setsize = getattr(fcntl, "F_SETPIPE_SZ", 1031 if os.uname().sysname == "Linux" else None)
-    if setsize is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(fd, setsize, PIPE_SIZE)

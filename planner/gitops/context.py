@@ -7,6 +7,7 @@ loaded only when that cannot answer, or when a caller (post-rewrite, `--from-git
 
 from __future__ import annotations
 
+import _thread
 import os
 import time
 
@@ -59,18 +60,32 @@ def lock_timeout() -> float:
 
 
 class planning_lock:  # lower case: used like a function, `with planning_lock(path):`
-    """Serialise SUMMARY writers (hooks in several worktrees, `gsd summary`, execute)."""
+    """Serialise SUMMARY writers (hooks in several worktrees, `gsd summary`, execute).
+
+    Between processes: flock, polled. Between the threads of one process (the plans of a phase
+    ending together): a thread lock first, so a waiting thread wakes the moment the lock is
+    free instead of on its next poll, and only one thread at a time polls the flock."""
 
     def __init__(self, planning: str | os.PathLike[str], timeout: float = 10.0) -> None:
         self.path = os.path.join(gsd_dir(planning), LOCK_NAME)
         self.timeout = timeout
         self.fd = -1
+        self.in_process = _thread_lock(self.path)
 
     def __enter__(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        if not self.in_process.acquire(True, max(self.timeout, 0.0)):
+            raise LockTimeout(f"{LOCK_NAME} held for more than {self.timeout:g} s")
+        try:
+            self._flock(deadline)
+        except BaseException:
+            self.in_process.release()
+            raise
+
+    def _flock(self, deadline: float) -> None:
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         if fcntl is None:
             return
-        deadline = time.monotonic() + self.timeout
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -89,7 +104,23 @@ class planning_lock:  # lower case: used like a function, `with planning_lock(pa
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        os.close(self.fd)  # closing releases the lock
+        try:
+            os.close(self.fd)  # closing releases the flock
+        finally:
+            self.in_process.release()
+
+
+_THREAD_LOCKS: dict[str, _thread.LockType] = {}
+_THREAD_LOCKS_GUARD = _thread.allocate_lock()
+
+
+def _thread_lock(path: str) -> _thread.LockType:
+    """The one thread lock of this process for a lock file (`_thread`: free to import)."""
+    with _THREAD_LOCKS_GUARD:
+        lock = _THREAD_LOCKS.get(path)
+        if lock is None:
+            lock = _THREAD_LOCKS[path] = _thread.allocate_lock()
+        return lock
 
 
 def summary_lock(ws: Workspace, timeout: float = 10.0) -> planning_lock:
