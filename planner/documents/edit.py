@@ -330,10 +330,6 @@ def dump_key(key: str, value: Any, nl: str = "\n") -> str:
     return out.replace("\n", nl) if nl != "\n" else out
 
 
-def _roundtrip(value: Any) -> Any:
-    return _load(dump_key("k", value))["k"]
-
-
 def set_frontmatter_keys(
     text: str, updates: Mapping[str, Any], *, remove: Iterable[str] = ()
 ) -> str:
@@ -378,21 +374,22 @@ def set_frontmatter_keys(
             first_line,
             "write the key as `key: value` at the start of a line",
         )
-    wanted = {k: _roundtrip(v) for k, v in updates.items()}
+    # Each key dumped once; the dumps read back together are the values the file will hold.
+    dumps = {k: dump_key(k, v) for k, v in updates.items()}
+    wanted = _load("".join(dumps.values())) if dumps else {}
+    lines = {k: d.replace("\n", nl) if nl != "\n" else d for k, d in dumps.items()}
     replacements: list[tuple[int, int, str]] = []  # (start offset, end offset, new text)
     for key, (first, end) in by_key.items():
         span = (fm.lines[first].start, fm.lines[end - 1].end)
         if key in removals:
             replacements.append((*span, ""))
         elif key not in old or old[key] != wanted[key]:
-            replacements.append((*span, dump_key(key, updates[key], nl)))
+            replacements.append((*span, lines[key]))
     missing = [k for k in updates if k not in by_key]
     if missing:
         at = fm.close_line.start
         prefix = "" if at == 0 or text[at - 1] == "\n" else nl
-        replacements.append(
-            (at, at, prefix + "".join(dump_key(k, updates[k], nl) for k in missing))
-        )
+        replacements.append((at, at, prefix + "".join(lines[k] for k in missing)))
     if not replacements:
         return text
 
@@ -465,13 +462,33 @@ def _body_lines(text: str, *, whole: bool = False) -> list[tuple[int, _Line, boo
     return out
 
 
+# The markers of the last text scanned: writing a SUMMARY looks up its ~10 sections in one text
+# (a section whose content is unchanged leaves the text as it is), so one scan serves them all.
+_last_markers: tuple[str, list[tuple[int, _Line, str, str]]] | None = None
+
+
+def _markers(text: str) -> list[tuple[int, _Line, str, str]]:
+    """(line number, line, "begin" | "end", name) of each marker outside code fences."""
+    global _last_markers
+    last = _last_markers  # one read: other threads may replace it meanwhile
+    if last is not None and (last[0] is text or last[0] == text):
+        return last[1]
+    found: list[tuple[int, _Line, str, str]] = []
+    if "gsd:" in text:  # every marker holds it
+        for number, line, fenced in _body_lines(text, whole=True):
+            m = None if fenced else _marker(line.text)
+            if m:
+                found.append((number, line, m[0], m[1]))
+    _last_markers = (text, found)
+    return found
+
+
 def _find_section(text: str, name: str) -> _Section | None:
     begins: list[tuple[int, _Line]] = []
     ends: list[tuple[int, _Line]] = []
-    for number, line, fenced in _body_lines(text, whole=True):
-        m = None if fenced else _marker(line.text)
-        if m and m[1] == name:
-            (begins if m[0] == "begin" else ends).append((number, line))
+    for number, line, kind, marked in _markers(text):
+        if marked == name:
+            (begins if kind == "begin" else ends).append((number, line))
     if not begins and not ends:
         return None
     if len(begins) > 1 or len(ends) > 1:
@@ -523,6 +540,8 @@ def replace_managed_section(
     content = content.replace("\n", nl) if nl != "\n" else content
     section = _find_section(text, name)
     if section is not None:
+        if text[section.begin.end : section.end.start] == content:
+            return text  # the same object: the next lookup reuses this scan
         return text[: section.begin.end] + content + text[section.end.start :]
 
     block = f"<!-- gsd:begin {name} -->{nl}{content}<!-- gsd:end {name} -->{nl}"
