@@ -17,10 +17,8 @@ from planner.checks.artifacts import check_artifact
 from planner.checks.filecache import DEFAULT_MAX_BYTES, FileCache
 from planner.checks.keylinks import check_link
 
-# The parsers compile their declaration patterns at import: a fixed start-up cost, paid here
-# rather than inside the first plan's checks (a verify run nearly always parses some file).
-from planner.checks.lang_braces import parse_braces  # noqa: F401
-from planner.checks.lang_python import parse_python  # noqa: F401
+# The parsers (planner.checks.lang_python, lang_braces) are imported by the symbol index on the
+# first file of their language: a Python-only project never compiles the brace languages' patterns.
 from planner.checks.markers import MarkerScan
 from planner.checks.paths import PathRefused, clean_spec, project_rel, resolve_inside
 from planner.checks.regexes import DEFAULT_BUDGET, DEFAULT_TIMEOUT, RegexRunner
@@ -40,7 +38,7 @@ from planner.results import (
     TruthResult,
 )
 
-# Likewise the result models the checks build: pydantic builds a model's validator on its first
+# The result models the checks build: pydantic builds a model's validator on its first
 # use (defer_build keeps commands that never check fast to start), and every run of the checks
 # builds these, so they are completed at import rather than inside the first plan's checks.
 for _model in (Evidence, MarkerHit, ArtifactResult, LinkResult, TruthResult, HumanCheck):

@@ -133,12 +133,22 @@ class VerifyOutcome:
     write_state: WriteState
     junit_path: str | None
     messages: list[Diagnostic]
-    plan_locations: dict[tuple[str, str], tuple[str, int | None]]
     root: Path
+    plans: list[LoadedPlan] = field(default_factory=list, repr=False)
 
     @property
     def exit_code(self) -> ExitCode:
         return self.report.exit_code
+
+    @property
+    def plan_locations(self) -> dict[tuple[str, str], tuple[str, int | None]]:
+        """Where each must-have is written in its plan (for GitHub annotations), on demand."""
+        from planner.verify.github import plan_locations
+
+        locations: dict[tuple[str, str], tuple[str, int | None]] = {}
+        for lp in self.plans:
+            locations.update(plan_locations(lp.plan, lp.ref.id))
+        return locations
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,13 +292,12 @@ def completeness(run: Run) -> None:
 
 
 def judge(run: Run) -> None:
-    from planner.verify.agent_judge import AgentSettings
-    from planner.verify.agent_judge import judge as ask_agent
-
     assert run.settings is not None
     if not run.settings.agent:
         return
     from planner.execution.ledger import Ledger
+    from planner.verify.agent_judge import AgentSettings
+    from planner.verify.agent_judge import judge as ask_agent
 
     settings = AgentSettings(
         command=run.settings.agent,
@@ -360,7 +369,6 @@ def _end_ledger_runs(run: Run) -> None:
 
 
 def write(run: Run) -> None:
-    from planner.reports.junit import verification_suites, write_junit
     from planner.verify.report import settle, write_report
 
     assert run.report is not None
@@ -376,6 +384,8 @@ def write(run: Run) -> None:
         run.report = settle(run.report, run.previous, run.report_path)
         run.write_state = write_report(run.report_path, run.report)
     if run.options.junit is not None:
+        from planner.reports.junit import verification_suites, write_junit
+
         run.junit_path = Path(run.options.junit)
         write_junit(run.junit_path, verification_suites(run.report), name=f"gsd verify {phase.id}")
 
@@ -397,12 +407,7 @@ STEPS: tuple[Callable[[Run], None], ...] = (
 
 
 def _outcome(run: Run) -> VerifyOutcome:
-    from planner.verify.github import plan_locations
-
     assert run.report is not None
-    locations: dict[tuple[str, str], tuple[str, int | None]] = {}
-    for lp in run.plans:
-        locations.update(plan_locations(lp.plan, lp.ref.id))
     return VerifyOutcome(
         report=run.report,
         whole_phase=run.scope.whole_phase,
@@ -410,8 +415,8 @@ def _outcome(run: Run) -> VerifyOutcome:
         write_state=run.write_state,
         junit_path=str(run.junit_path) if run.junit_path else None,
         messages=run.messages,
-        plan_locations=locations,
         root=run.ws.root,
+        plans=run.plans,
     )
 
 

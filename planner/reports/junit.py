@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
+from planner.datamodel import DataModel, model
 from planner.errors import GsdError
 from planner.fsutil import atomic_write_text
 from planner.reports.phase import PhaseVerification, command_failed, is_judged, truth_verified
@@ -41,7 +41,8 @@ class CaseOutcome(StrEnum):
     SKIPPED = "skipped"  # not checked (needs a person, not run)
 
 
-class JUnitCase(BaseModel):
+@model
+class JUnitCase(DataModel):
     classname: str
     name: str
     time: float = 0.0
@@ -51,9 +52,10 @@ class JUnitCase(BaseModel):
     system_out: str = ""
 
 
-class JUnitSuite(BaseModel):
+@model
+class JUnitSuite(DataModel):
     name: str
-    cases: list[JUnitCase] = Field(default_factory=list)
+    cases: list[JUnitCase] = field(default_factory=list)
     timestamp: str | None = None
 
 

@@ -32,9 +32,7 @@ from dataclasses import field
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
-
-from planner.datamodel import model
+from planner.datamodel import DataModel, model
 from planner.documents.models import HumanItem, Override, ReVerification, Verification
 from planner.errors import Diagnostic, ExitCode
 from planner.reports.phase_items import (
@@ -124,7 +122,8 @@ def exit_code_for(status: VerificationStatus) -> ExitCode:
     return _EXIT[status]
 
 
-class Tally(BaseModel):
+@model
+class Tally(DataModel):
     verified: int = 0
     total: int = 0
 
@@ -132,11 +131,12 @@ class Tally(BaseModel):
         return f"{self.verified}/{self.total}"
 
 
-class Score(BaseModel):
-    truths: Tally = Field(default_factory=Tally)
-    artifacts: Tally = Field(default_factory=Tally)
-    links: Tally = Field(default_factory=Tally)
-    commands: Tally = Field(default_factory=Tally)  # passed / ran: not a must-have
+@model
+class Score(DataModel):
+    truths: Tally = field(default_factory=Tally)
+    artifacts: Tally = field(default_factory=Tally)
+    links: Tally = field(default_factory=Tally)
+    commands: Tally = field(default_factory=Tally)  # passed / ran: not a must-have
     judged: int = 0  # truths an agent judged as passing: shown, not counted as verified
 
     @property
@@ -161,23 +161,24 @@ class ReVerificationResult(ReVerification):
     gaps_dropped: list[str] = field(default_factory=list)
 
 
-class PhaseVerification(BaseModel):
+@model
+class PhaseVerification(DataModel):
     phase: str  # frontmatter value: the phase folder name, "26-ci-cd-fixes"
     phase_number: str  # "26"
     phase_name: str  # "CI/CD Fixes"
     goal: str | None = None
     verified_at: str  # ISO 8601 UTC, seconds: "2026-02-18T21:30:00Z"
-    plans: list[PlanCheckResult] = Field(default_factory=list)
-    completeness: list[CompletenessFinding] = Field(default_factory=list)
-    requirements: list[RequirementCoverage] = Field(default_factory=list)
-    anti_patterns: list[MarkerHit] = Field(default_factory=list)
+    plans: list[PlanCheckResult] = field(default_factory=list)
+    completeness: list[CompletenessFinding] = field(default_factory=list)
+    requirements: list[RequirementCoverage] = field(default_factory=list)
+    anti_patterns: list[MarkerHit] = field(default_factory=list)
     status: VerificationStatus
     score: Score
     re_verification: ReVerificationResult | None = None
-    overrides: list[Override] = Field(default_factory=list)
-    gaps: list[GapItem] = Field(default_factory=list)
-    human_verification: list[HumanItem] = Field(default_factory=list)
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    gaps: list[GapItem] = field(default_factory=list)
+    human_verification: list[HumanItem] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     gsd_version: str = ""
 
     @property

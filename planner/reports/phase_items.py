@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import field
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
-
+from planner.datamodel import DataModel, model
 from planner.documents.models import GapArtifact, HumanItem
 from planner.errors import Diagnostic, Severity
 from planner.results import (
@@ -37,7 +37,8 @@ class CompletenessKind(StrEnum):
     UNKNOWN_COMMIT = "unknown_commit"  # a commit hash the SUMMARY cites is not in git
 
 
-class CompletenessFinding(BaseModel):
+@model
+class CompletenessFinding(DataModel):
     kind: CompletenessKind
     plan: str  # plan id, "26-04"
     detail: str  # one line for a person: "commit abc1234 not found in git"
@@ -56,14 +57,15 @@ class GapKind(StrEnum):
     DIAGNOSTIC = "diagnostic"
 
 
-class GapItem(BaseModel):
+@model
+class GapItem(DataModel):
     """One gap. The first five fields are the frontmatter entry (DESIGN section 1)."""
 
     truth: str
     status: str  # failed | partial
     reason: str
-    artifacts: list[GapArtifact] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    artifacts: list[GapArtifact] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
     kind: GapKind
     plan: str | None = None
     identity: str  # see `identity_*` below; how re-verification recognises it next time

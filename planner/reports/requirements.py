@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
+from planner.datamodel import DataModel, model
 from planner.reports.phase_items import GapItem, collect_human, command_ran
 from planner.results import PlanCheckResult
 from planner.roadmap import REQUIREMENT_ID, REQUIREMENT_ID_PATTERN
@@ -46,14 +45,15 @@ class RequirementStatus(StrEnum):
     BLOCKED = "blocked"
 
 
-class RequirementCoverage(BaseModel):
+@model
+class RequirementCoverage(DataModel):
     id: str
     text: str | None = None  # from REQUIREMENTS.md, when it has the id
-    plans: list[str] = Field(default_factory=list)  # plans of this phase that claim it
+    plans: list[str] = field(default_factory=list)  # plans of this phase that claim it
     status: RequirementStatus
-    blocking: list[str] = Field(default_factory=list)  # the gaps behind BLOCKED, first few
+    blocking: list[str] = field(default_factory=list)  # the gaps behind BLOCKED, first few
     more_blocking: int = 0  # gaps not named in `blocking`
-    claimed_complete_by: list[str] = Field(default_factory=list)  # SUMMARYs saying it is done
+    claimed_complete_by: list[str] = field(default_factory=list)  # SUMMARYs saying it is done
 
     @property
     def overclaimed(self) -> bool:

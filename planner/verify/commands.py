@@ -24,18 +24,15 @@ person and are not checked here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.documents.models import Expectation, Plan, VerifyCommand
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
-from planner.execution import procs
 from planner.execution.done_claims import absence_claims, check_done
-from planner.execution.ledger import Ledger, RunStatus, entry_from_result
-from planner.execution.runner import run_command
 from planner.results import (
     CommandResult,
     CommandStatus,
@@ -44,6 +41,12 @@ from planner.results import (
     LedgerEntry,
     TaskCheck,
 )
+
+if TYPE_CHECKING:
+    from planner.execution.ledger import Ledger
+
+# The runner, the process group handling and the ledger writer are imported where commands run:
+# `--static` (and a plan with no command) never starts a process and does not pay for them.
 
 CODES = {
     "GSD910": "a truth's verify: text holds no runnable command (kept as a note, never run)",
@@ -199,6 +202,10 @@ def truth_verdict(results: Sequence[CommandResult]) -> CommandResult:
 
 
 def _run_batch(batch: PlanBatch, settings: RunSettings) -> BatchResult:
+    from planner.execution import procs
+    from planner.execution.ledger import entry_from_result
+    from planner.execution.runner import run_command
+
     out = BatchResult()
     per_truth: dict[str, list[CommandResult]] = {}
     env = {"GSD_PLAN": batch.plan_id, "GSD_PHASE": batch.phase_id}
@@ -249,6 +256,10 @@ def run_batches(batches: Sequence[PlanBatch], settings: RunSettings) -> dict[str
     results: dict[str, BatchResult] = {b.plan_id: BatchResult() for b in batches}
     if not todo:
         return results
+    from concurrent.futures import ThreadPoolExecutor
+
+    from planner.execution.ledger import RunStatus
+
     if settings.ledger is not None:
         for b in todo:
             settings.ledger.start_run(settings.run_id, b.plan_id, settings.command_line)

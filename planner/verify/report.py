@@ -18,15 +18,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from planner.documents.models import Verification
 from planner.errors import Diagnostic
-from planner.reports import reverify
-from planner.reports.phase import PhaseVerification, ReVerificationResult
-from planner.reports.verification_md import previous_verified, unchanged, write_verification
+
+if TYPE_CHECKING:
+    from planner.documents.models import Verification
+    from planner.reports.phase import PhaseVerification, ReVerificationResult
+
+# The renderer (yaml, templates) and the comparison rules are imported by the functions that use
+# them: a `--no-write` run renders no file and, without a previous report, compares nothing.
 
 
 class WriteState(StrEnum):
@@ -41,6 +42,8 @@ def split_comparison_diagnostics(
     pv: PhaseVerification,
 ) -> tuple[PhaseVerification, list[Diagnostic]]:
     """(report without the re-verification diagnostics, those diagnostics)."""
+    from planner.reports import reverify
+
     about_previous = [d for d in pv.diagnostics if d.code in reverify.CODES]
     if not about_previous:
         return pv, []
@@ -50,6 +53,10 @@ def split_comparison_diagnostics(
 
 def carried_re_verification(previous: Verification) -> ReVerificationResult | None:
     """The `re_verification` the previous report itself records (None for an initial report)."""
+    from pydantic import ValidationError
+
+    from planner.reports.phase import ReVerificationResult
+
     raw: Any = previous.frontmatter.get("re_verification")
     if not isinstance(raw, dict):
         return None
@@ -61,6 +68,8 @@ def carried_re_verification(previous: Verification) -> ReVerificationResult | No
 
 def settle(pv: PhaseVerification, previous: Verification | None, path: Path) -> PhaseVerification:
     """`pv`, or the same results with the existing report's re_verification when nothing changed."""
+    from planner.reports.verification_md import previous_verified, unchanged
+
     if previous is None or not path.is_file():
         return pv
     carried = pv.model_copy(update={"re_verification": carried_re_verification(previous)})
@@ -76,4 +85,6 @@ def settle(pv: PhaseVerification, previous: Verification | None, path: Path) -> 
 
 
 def write_report(path: Path, pv: PhaseVerification) -> WriteState:
+    from planner.reports.verification_md import write_verification
+
     return WriteState.WRITTEN if write_verification(path, pv) else WriteState.UNCHANGED

@@ -1,0 +1,223 @@
+"""The start-up side of `gsd verify`: the typer-free command line reads the same shapes the same
+way, and a `--static --no-write` run imports only what it uses (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from verify_factories import make_project, plan_text, summary_text
+
+from planner.verify.fastcli import VerifyArgs, parse_fast
+
+PY_ONLY = {
+    "src/app.py": "def main():\n    return 0\n\n\nclass Store:\n    def get(self):\n        return 1\n",
+    "src/cli.py": "from src.app import main\n\n\ndef run():\n    return main()\n",
+}
+MUST = """
+truths:
+  - "the app runs"
+artifacts:
+  - {path: src/app.py, exports: [main, Store], contains: ["def main"]}
+  - {path: src/gone.py}
+key_links:
+  - {from: src/cli.py, to: src/app.py, via: import, pattern: "from src.app import main"}
+"""
+
+# Runs the typer-free entry point the way planner.fastpath would call it.
+FAST = """
+import sys
+from planner import output
+from planner.boundary import AppState
+from planner.verify.fastcli import fast_verify
+sys.argv = ["gsd", "verify", *sys.argv[1:]]
+output.set_color(False)
+code = fast_verify(sys.argv[2:], AppState())
+if code is None:
+    sys.exit("not a fast shape")
+sys.exit(code)
+"""
+
+# A run that prints the modules it imported (stdout is the report, so they go to a file).
+IMPORTS = (
+    FAST.replace("sys.exit(code)", "")
+    + """
+import json, os
+with open(os.environ["IMPORTED_TO"], "w") as handle:
+    json.dump(sorted(sys.modules), handle)
+"""
+)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def _typer(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", "--no-color", "verify", *args],
+        cwd=root,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+
+
+def _fast(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", FAST, *args],
+        cwd=root,
+        env=env or _env(),
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture()
+def py_project(tmp_path: Path) -> Path:
+    plans = {"01-01": plan_text("1", "01", MUST), "01-02": plan_text("1", "02", MUST)}
+    return make_project(
+        tmp_path, plans, files=PY_ONLY, summaries={"01-01": summary_text("1", "01")}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# parse_fast
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["phase", "1"], VerifyArgs(scope="phase", ref="1")),
+        (
+            ["phase", "1", "--static", "--no-write"],
+            VerifyArgs(scope="phase", ref="1", static=True, no_write=True),
+        ),
+        (["plan", "26-04", "--json"], VerifyArgs(scope="plan", ref="26-04", json_out=True)),
+        (["phase", "--static", "02.1"], VerifyArgs(scope="phase", ref="02.1", static=True)),
+    ],
+)
+def test_parse_fast_reads_the_common_shapes(argv: list[str], expected: VerifyArgs) -> None:
+    assert parse_fast(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["phase"],
+        ["phase", "1", "2"],
+        ["phase", "1", "--jobs", "2"],
+        ["phase", "1", "--format", "github"],
+        ["phase", "1", "--junit", "out.xml"],
+        ["phase", "1", "--static", "--static"],
+        ["phase", "1", "--help"],
+        ["phase", "1", "-h"],
+        ["phase", "--", "1"],
+        ["phase", "-1"],
+        ["summary", "1"],
+        ["--static", "phase", "1"],
+    ],
+)
+def test_parse_fast_leaves_every_other_shape_to_typer(argv: list[str]) -> None:
+    assert parse_fast(argv) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Same output as the typer command
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("phase", "1", "--static", "--no-write"),
+        ("phase", "1", "--static", "--no-write", "--json"),
+        ("plan", "01-02", "--static"),
+        ("phase", "9", "--static"),  # unknown phase: the boundary's message, exit 3
+    ],
+)
+def test_fast_path_prints_what_typer_prints(py_project: Path, args: tuple[str, ...]) -> None:
+    slow = _typer(py_project, *args)
+    fast = _fast(py_project, *args)
+    assert fast.returncode == slow.returncode
+    assert fast.stderr == slow.stderr
+    if "--json" in args:
+        report, expected = json.loads(fast.stdout), json.loads(slow.stdout)
+        assert report.pop("verified_at") and expected.pop("verified_at")  # the clock moved
+        assert report == expected
+    else:
+        assert fast.stdout == slow.stdout
+    assert slow.returncode in (1, 3)  # the project has gaps; phase 9 does not exist
+    if args[1] == "9":
+        assert "GSD" in fast.stderr and fast.stdout == ""
+
+
+def test_fast_path_writes_the_same_report(py_project: Path, tmp_path: Path) -> None:
+    report = py_project / ".planning" / "phases" / "01-demo" / "01-VERIFICATION.md"
+    fast = _fast(py_project, "phase", "1", "--static")
+    written = report.read_text(encoding="utf-8")
+    again = _typer(py_project, "phase", "1", "--static")  # same results: file left as it is
+    assert (fast.returncode, again.returncode) == (1, 1)
+    assert report.read_text(encoding="utf-8") == written
+    assert "unchanged" in again.stdout and "written" in fast.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# What a static run without a file to write imports
+
+
+def test_static_no_write_run_imports_only_what_it_uses(py_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "imported.json"
+    env = {**_env(), "IMPORTED_TO": str(out)}
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS, "phase", "1", "--static", "--no-write"],
+        cwd=py_project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "gaps found: 4/8 must-haves verified" in done.stdout  # the run did its work
+    imported = set(json.loads(out.read_text()))
+    assert "planner.checks.lang_python" in imported  # the Python files were parsed
+    never = {
+        "typer",  # the fast path's point
+        "rich",  # not a terminal
+        "jinja2",  # no file rendered
+        "git",
+        "planner.execution.runner",  # --static starts no process
+        "planner.execution.launch",
+        "planner.reports.junit",  # no --junit
+        "planner.reports.verification_md",  # --no-write renders no file
+        "planner.reports.templates",
+        "planner.verify.agent_judge",  # no --agent
+        "planner.checks.lang_braces",  # no brace-language file in the project
+    }
+    assert sorted(never & imported) == []
+
+
+def test_language_specs_are_built_on_first_use() -> None:
+    code = """
+from planner.checks.decls import LANG_BY_EXT
+from planner.checks.lang_specs import SPECS
+assert dict(SPECS) == {}
+go = SPECS["go"]
+assert list(SPECS) == ["go"] and SPECS["go"] is go
+for lang in sorted(set(LANG_BY_EXT.values()) - {"python"}):
+    assert SPECS[lang].decls, lang
+assert sorted(SPECS) == ["dart", "go", "js", "kotlin", "rust", "swift"]
+try:
+    SPECS["cobol"]
+except KeyError:
+    print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout == "ok\n", done.stderr
