@@ -1,8 +1,9 @@
 """Hot, machine-facing command lines answered without importing typer (start-up budget).
 
 `gsd [--root DIR] [--no-color] show REF [--json]`, `... status [N] [--json]`,
-`... lint [TARGET...] [--format text|json|github]` and the plain shapes of `... execute` (see
-`planner.execution.execute_main.parse_args`) are what agents, prompts, hooks and CI call most; typer's import and parameter machinery cost about a third of their budget. Only these exact
+`... lint [TARGET...] [--format text|json|github]` and the plain shapes of `... execute` and
+`... verify` (see `execution.execute_main.parse_args`, `verify.fastcli.parse_fast`) are what
+agents, prompts, hooks and CI call most; typer's import and parameter machinery cost about a third of their budget. Only these exact
 shapes are taken; anything else (help, unknown options, an option where REF should be, an unknown
 format) returns None and typer runs as usual, with its own messages. The commands themselves are
 the same functions the typer commands call (`show_main`, `status_main`, `lint_main`).
@@ -69,7 +70,8 @@ def lint_main(app_state: AppState, targets: list[str], fmt: str) -> int:
 
 
 # verb -> (min, max) positional arguments
-_VERBS = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30), "execute": (0, 0)}  # execute: execute_main.parse_args
+_VERBS = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30), "execute": (0, 0), "verify": (0, 0)}
+# (execute and verify read their own arguments: execute_main.parse_args, verify.fastcli.parse_fast)
 _FORMATS = ("text", "json", "github")
 
 
@@ -122,6 +124,13 @@ def fast_path(argv: list[str]) -> int | None:
 
 def _job(verb: str, rest: list[str]) -> Callable[[AppState], int] | None:
     """The command `verb rest...` names, ready to run; None when typer should parse it."""
+    if verb == "verify":
+        from planner.verify.fastcli import parse_fast, verify_main
+
+        verify_args = parse_fast(rest)
+        if verify_args is None:
+            return None
+        return lambda app_state: verify_main(app_state, verify_args)
     if verb == "execute":
         from planner.execution.execute_main import execute_main, parse_args
 

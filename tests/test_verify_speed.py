@@ -28,15 +28,12 @@ key_links:
   - {from: src/cli.py, to: src/app.py, via: import, pattern: "from src.app import main"}
 """
 
-# Runs the typer-free entry point the way planner.fastpath would call it.
+# Runs the typer-free entry point (planner.fastpath), as `gsd --no-color verify ...` does.
 FAST = """
 import sys
-from planner import output
-from planner.boundary import AppState
-from planner.verify.fastcli import fast_verify
-sys.argv = ["gsd", "verify", *sys.argv[1:]]
-output.set_color(False)
-code = fast_verify(sys.argv[2:], AppState())
+from planner.fastpath import fast_path
+sys.argv = ["gsd", "--no-color", "verify", *sys.argv[1:]]
+code = fast_path(sys.argv[1:])
 if code is None:
     sys.exit("not a fast shape")
 sys.exit(code)

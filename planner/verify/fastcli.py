@@ -100,17 +100,3 @@ def verify_main(app_state: AppState, args: VerifyArgs) -> int:
         output.out(plain_text(cmd.text_lines(outcome)))
     return int(outcome.exit_code)
 
-
-def fast_verify(argv: list[str], app_state: AppState) -> int | None:
-    """The exit code of `gsd verify ...` when `argv` (after `verify`) is read here, else None.
-
-    Errors go through the same boundary as under typer (planner.boundary)."""
-    args = parse_fast(argv)
-    if args is None:
-        return None
-    from planner.boundary import handle_exception
-
-    try:
-        return verify_main(app_state, args)
-    except (Exception, KeyboardInterrupt) as exc:
-        return handle_exception(exc, app_state)
