@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect  # dataclasses imports it anyway
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, dataclass_transform
 
@@ -49,7 +50,27 @@ def model(cls: type[T]) -> type[T]:
     a docstring spares dataclasses computing one from the signature."""
     if cls.__doc__ is None:
         cls.__doc__ = ""  # pydantic reads an empty docstring as none, like the generated one
+    own = inspect.get_annotations(cls)  # as written: strings (`from __future__ import annotations`)
+    floats = tuple(n for n, t in own.items() if t in _FLOAT)
+    if floats:
+        cls.__post_init__ = _float_fields(floats)  # type: ignore[attr-defined]
     return dataclasses.dataclass(slots=True, kw_only=True, eq=False, repr=False)(cls)
+
+
+_FLOAT = ("float", "float | None")
+
+
+def _float_fields(names: tuple[str, ...]) -> Any:
+    """A `__post_init__` making an int given to a float field a float, as pydantic did (a
+    duration summed over no commands is `0.0` in JSON, not `0`)."""
+
+    def __post_init__(self: Any) -> None:
+        for name in names:
+            value = getattr(self, name)
+            if type(value) is int:
+                setattr(self, name, float(value))
+
+    return __post_init__
 
 
 class DataModel:
@@ -80,6 +101,13 @@ class DataModel:
     ) -> dict[str, Any]:
         out: dict[str, Any] = dump(self, mode == "json", by_alias, exclude_none)
         return out
+
+    def model_dump_json(self, *, by_alias: bool = False, exclude_none: bool = False) -> str:
+        """Compact JSON, as pydantic writes it (no spaces, non-ASCII kept)."""
+        import json
+
+        data = dump(self, True, by_alias, exclude_none)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def model_validate(cls, data: Any) -> Self:

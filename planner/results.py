@@ -5,16 +5,14 @@ Statuses are enums. Nothing here is text for a person yet; reports turn it into 
 
 from __future__ import annotations
 
+from dataclasses import field
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from planner.datamodel import DataModel, model
 from planner.errors import Diagnostic
 
-
-class _Model(BaseModel):
-    # Schemas are built on first use, not at import: start-up is measured (gsd show < 0.25 s).
-    model_config = ConfigDict(defer_build=True)
+# Slotted dataclasses (planner.datamodel): building results never imports pydantic. pydantic
+# still validates them where data comes back from disk (the ledger) and holds them natively.
 
 # ---------------------------------------------------------------------------------------------
 # Commands (DESIGN section 3)
@@ -35,13 +33,15 @@ class ExpectationStatus(StrEnum):
     UNCHECKED = "unchecked"  # not a recognisable form: shown, never counted as passed
 
 
-class ExpectationResult(_Model):
+@model
+class ExpectationResult(DataModel):
     text: str
     status: ExpectationStatus
     detail: str | None = None
 
 
-class TestCounts(_Model):
+@model
+class TestCounts(DataModel):
     __test__ = False  # not a pytest class
 
     runner: str  # pytest | unittest | jest | vitest | go | cargo
@@ -55,7 +55,8 @@ class TestCounts(_Model):
         return self.passed + self.failed + self.errors + self.skipped
 
 
-class CommandResult(_Model):
+@model
+class CommandResult(DataModel):
     command: str  # as written in the plan
     run_command: str  # after path mapping: what actually ran
     cwd: str
@@ -68,8 +69,8 @@ class CommandResult(_Model):
     output_tail: str = ""
     output_bytes: int = 0  # total bytes produced
     omitted_bytes: int = 0  # bytes between head and tail that were counted, not kept
-    fail_lines: list[str] = Field(default_factory=list)  # output lines starting with FAIL
-    expectations: list[ExpectationResult] = Field(default_factory=list)
+    fail_lines: list[str] = field(default_factory=list)  # output lines starting with FAIL
+    expectations: list[ExpectationResult] = field(default_factory=list)
     test_counts: TestCounts | None = None
     reason: str | None = None  # one line: why this verdict
 
@@ -85,7 +86,8 @@ class CommandResult(_Model):
 # Must-have checks (DESIGN section 5)
 
 
-class Evidence(_Model):
+@model
+class Evidence(DataModel):
     file: str | None = None  # project-relative
     line: int | None = None
     text: str = ""
@@ -98,7 +100,8 @@ class Evidence(_Model):
         return self.text
 
 
-class MarkerHit(_Model):
+@model
+class MarkerHit(DataModel):
     file: str
     line: int
     marker: str  # TODO | FIXME | TBD | XXX | NotImplementedError | placeholder
@@ -137,67 +140,73 @@ class TruthSource(StrEnum):
     NONE = "none"
 
 
-class ArtifactResult(_Model):
+@model
+class ArtifactResult(DataModel):
     path: str
     provides: str | None = None
     status: ArtifactStatus
     reason: str = ""
-    evidence: list[Evidence] = Field(default_factory=list)
-    markers: list[MarkerHit] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    markers: list[MarkerHit] = field(default_factory=list)
     lines: int | None = None
 
 
-class LinkResult(_Model):
+@model
+class LinkResult(DataModel):
     from_: str
     to: str
     via: str | None = None
     pattern: str | None = None
     status: LinkStatus
     reason: str = ""
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
     @property
     def identity(self) -> str:
         return f"{self.from_} -> {self.to}"
 
 
-class TruthResult(_Model):
+@model
+class TruthResult(DataModel):
     text: str
     status: TruthStatus
     source: TruthSource = TruthSource.NONE
     reason: str = ""
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     judged: bool = False  # True when the status came from --agent
 
 
-class HumanCheck(_Model):
+@model
+class HumanCheck(DataModel):
     test: str
     expected: str | None = None
     why_human: str | None = None
     plan: str | None = None
 
 
-class TaskCheck(_Model):
+@model
+class TaskCheck(DataModel):
     """One auto task's verify commands as `gsd verify` ran them (fresh evidence, not the ledger)."""
 
     index: int  # 1-based task index
     name: str = ""
-    commands: list[CommandResult] = Field(default_factory=list)  # in the order written
+    commands: list[CommandResult] = field(default_factory=list)  # in the order written
 
 
-class PlanCheckResult(_Model):
+@model
+class PlanCheckResult(DataModel):
     """Must-have results for one plan."""
 
     plan_id: str  # "26-04"
     path: str
-    truths: list[TruthResult] = Field(default_factory=list)
-    artifacts: list[ArtifactResult] = Field(default_factory=list)
-    links: list[LinkResult] = Field(default_factory=list)
-    commands: list[CommandResult] = Field(default_factory=list)  # <verification> + truth commands
-    tasks: list[TaskCheck] = Field(default_factory=list)  # auto tasks' verify commands, when run
-    human: list[HumanCheck] = Field(default_factory=list)
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
-    prose_must_haves: list[str] = Field(default_factory=list)  # not checkable, listed for a person
+    truths: list[TruthResult] = field(default_factory=list)
+    artifacts: list[ArtifactResult] = field(default_factory=list)
+    links: list[LinkResult] = field(default_factory=list)
+    commands: list[CommandResult] = field(default_factory=list)  # <verification> + truth commands
+    tasks: list[TaskCheck] = field(default_factory=list)  # auto tasks' verify commands, when run
+    human: list[HumanCheck] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    prose_must_haves: list[str] = field(default_factory=list)  # not checkable, listed for a person
 
     @property
     def checkable(self) -> int:
@@ -208,7 +217,8 @@ class PlanCheckResult(_Model):
 # The run ledger (DESIGN section 3): one JSON line per command run, under .planning/.gsd/
 
 
-class LedgerEntry(_Model):
+@model
+class LedgerEntry(DataModel):
     run_id: str  # one per `gsd execute`/`gsd verify` invocation
     plan: str  # plan id, "26-04"
     phase: str | None = None
@@ -245,7 +255,8 @@ class TaskStatus(StrEnum):
     INTERRUPTED = "interrupted"
 
 
-class AgentRun(_Model):
+@model
+class AgentRun(DataModel):
     """One call of the agent command for one attempt at a task. Its claims are never evidence."""
 
     command: str
@@ -257,13 +268,14 @@ class AgentRun(_Model):
     output_tail: str = ""
 
 
-class TaskRun(_Model):
+@model
+class TaskRun(DataModel):
     index: int
     name: str
     type: str = "auto"
     status: TaskStatus
-    commands: list[CommandResult] = Field(default_factory=list)
-    agent_runs: list[AgentRun] = Field(default_factory=list)
+    commands: list[CommandResult] = field(default_factory=list)
+    agent_runs: list[AgentRun] = field(default_factory=list)
     attempts: int = 0
     duration: float = 0.0
     reason: str = ""
@@ -279,14 +291,16 @@ class PlanRunStatus(StrEnum):
     NOTHING_TO_CHECK = "nothing_to_check"  # no verify command and no checkable must-have (exit 5)
 
 
-class CommitRef(_Model):
+@model
+class CommitRef(DataModel):
     hash: str
     short: str
     type: str | None = None
     subject: str = ""
 
 
-class PlanRun(_Model):
+@model
+class PlanRun(DataModel):
     plan_id: str
     path: str
     phase: str | None = None
@@ -295,15 +309,15 @@ class PlanRun(_Model):
     completed_at: str | None = None
     duration: float = 0.0
     status: PlanRunStatus
-    tasks: list[TaskRun] = Field(default_factory=list)
+    tasks: list[TaskRun] = field(default_factory=list)
     checks: PlanCheckResult | None = None
     tests_before: TestCounts | None = None  # from the previous run in the ledger
     tests_after: TestCounts | None = None  # summed over this run's commands
-    commits: list[CommitRef] = Field(default_factory=list)
+    commits: list[CommitRef] = field(default_factory=list)
     summary_path: str | None = None
     summary_written: bool = False
     dry_run: bool = False
-    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     exit_code: int | None = None  # what this plan alone would exit with (set when the run ends)
 
     @property

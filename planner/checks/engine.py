@@ -27,23 +27,10 @@ from planner.checks.truths import check_truth
 from planner.documents.models import Override, Plan, Verification
 from planner.errors import Diagnostic, Severity
 from planner.results import (
-    ArtifactResult,
     CommandResult,
-    Evidence,
-    HumanCheck,
     LedgerEntry,
-    LinkResult,
-    MarkerHit,
     PlanCheckResult,
-    TruthResult,
 )
-
-# The result models the checks build: pydantic builds a model's validator on its first
-# use (defer_build keeps commands that never check fast to start), and every run of the checks
-# builds these, so they are completed at import rather than inside the first plan's checks.
-for _model in (Evidence, MarkerHit, ArtifactResult, LinkResult, TruthResult, HumanCheck):
-    _model.model_rebuild()
-PlanCheckResult.model_rebuild()
 
 CODES = {
     "GSD410": "must-haves are prose only: nothing checkable",

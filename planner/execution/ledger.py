@@ -26,13 +26,13 @@ import json
 import os
 import re
 import socket
+from dataclasses import field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
-
+from planner.datamodel import DataModel, model
 from planner.execution.flock import Flock
 from planner.execution.jobs import new_run_id
 from planner.fsutil import atomic_write_text
@@ -54,7 +54,8 @@ class RunStatus(StrEnum):
     INTERRUPTED = "interrupted"
 
 
-class RunRecord(BaseModel):
+@model
+class RunRecord(DataModel):
     record: Literal["run"] = "run"
     event: Literal["start", "end"]
     run_id: str
@@ -66,7 +67,8 @@ class RunRecord(BaseModel):
     host: str | None = None
 
 
-class RunInfo(BaseModel):
+@model
+class RunInfo(DataModel):
     """One run of one plan, as the ledger tells it."""
 
     run_id: str
@@ -75,11 +77,11 @@ class RunInfo(BaseModel):
     ended_at: str | None = None
     command_line: str | None = None
     status: RunStatus = RunStatus.RUNNING
-    tasks: list[int] = Field(default_factory=list)  # tasks that ran (skipped ones excluded)
+    tasks: list[int] = field(default_factory=list)  # tasks that ran (skipped ones excluded)
     commands: int = 0
     passed: int = 0  # commands that passed
     test_counts: TestCounts | None = None  # summed over the last run of each distinct command
-    per_command: dict[str, TestCounts] = Field(default_factory=dict)
+    per_command: dict[str, TestCounts] = field(default_factory=dict)
 
 
 def entry_from_result(
@@ -205,6 +207,8 @@ class Ledger:
 
     @staticmethod
     def _parse(line: bytes) -> LedgerEntry | RunRecord | None:
+        from pydantic import ValidationError  # reading: lines may be damaged or hand-edited
+
         try:
             data = json.loads(line)
             if not isinstance(data, dict):

@@ -154,12 +154,8 @@ class _Warm:
 
 def warm_plan_runner() -> None:
     """What a worker needs right after its first command started: the plan runner (result
-    models, ledger, runner) with the models it builds first compiled."""
+    models, ledger, runner)."""
     from planner.execution import ledger, plan_exec  # noqa: F401
-    from planner.results import LedgerEntry, PlanRun
-
-    PlanRun.model_rebuild()
-    LedgerEntry.model_rebuild()
 
 
 def warm_up() -> None:
