@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
+from planner.datamodel import DataModel, model
 from planner.errors import GsdError
 from planner.gitops.commits import GitError, run_git
 
@@ -41,7 +41,8 @@ class HookState(StrEnum):
     MISSING = "missing"
 
 
-class HookInfo(BaseModel):
+@model
+class HookInfo(DataModel):
     name: str
     path: str
     state: HookState
@@ -50,11 +51,12 @@ class HookInfo(BaseModel):
     interpreter_ok: bool | None = None  # it still exists (else the shim falls back to gsd)
 
 
-class HooksResult(BaseModel):
+@model
+class HooksResult(DataModel):
     action: str  # install | uninstall | status
     hooks_dir: str
-    hooks: list[HookInfo] = Field(default_factory=list)
-    changed: list[str] = Field(default_factory=list)  # what this run did, one line each
+    hooks: list[HookInfo] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # what this run did, one line each
 
 
 def work_tree(start: Path) -> Path:
