@@ -11,6 +11,12 @@ def main() -> None:
 
         print(f"gsd {__version__}")
         raise SystemExit(0)
+    gone = _missing_cwd()
+    if gone:
+        from planner import output
+
+        output.err(output.error_line(*gone) + " (hint: cd into the project again)")
+        raise SystemExit(3)
     from planner.fastpath import fast_path  # `show ... --json` without typer's import cost
 
     code = fast_path(sys.argv[1:])
@@ -19,6 +25,18 @@ def main() -> None:
 
         code = run()
     _exit(code)
+
+
+def _missing_cwd() -> tuple[str, str] | None:
+    """(message, code) when the current directory no longer exists (deleted, or made anew
+    under the shell): every path gsd shows is relative to it, so nothing can run."""
+    import os
+
+    try:
+        os.getcwd()
+    except OSError as exc:
+        return f"the current directory is gone ({exc.strerror})", "GSD208"
+    return None
 
 
 def _exit(code: int) -> None:

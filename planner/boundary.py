@@ -104,9 +104,13 @@ def write_crash_log(app_state: AppState | None) -> Path:
         folder = ws.gsd_dir
     except Exception:  # no project, or an unreadable one: the temp dir will do
         folder = None
+    try:
+        cwd = os.getcwd()
+    except OSError as exc:  # the crash may be about this very thing: log it, never raise here
+        cwd = f"<unavailable: {exc.strerror}>"
     entry = (
         f"--- {datetime.datetime.now().isoformat(timespec='seconds')} gsd {__version__}\n"
-        f"argv: {sys.argv!r}\ncwd: {os.getcwd()}\n{traceback.format_exc()}\n"
+        f"argv: {sys.argv!r}\ncwd: {cwd}\n{traceback.format_exc()}\n"
     )
     for candidate in (folder, Path(tempfile.gettempdir()) / "gsd"):
         if candidate is None:

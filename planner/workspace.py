@@ -44,6 +44,7 @@ CODES = {
     "GSD205": "reference leaves the project ('..' or a path outside it)",
     "GSD206": "reference names a phase where a plan is needed, or the reverse",
     "GSD207": "path is not a plan, summary, verification or phase folder",
+    "GSD208": "the current directory no longer exists (checked in planner.__main__)",
 }
 
 @dataclass(eq=False)

@@ -281,3 +281,16 @@ def test_fast_path_lint_is_the_typer_command(tmp_path: Path) -> None:
         [sys.executable, "-m", "planner", "lint", "--help"], capture_output=True, text=True
     )
     assert helped.returncode == 0 and "--format" in helped.stdout
+
+
+def test_a_deleted_current_directory_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    script = 'mkdir gone && cd gone && rmdir ../gone && exec "$0" -m planner status --json'
+    done = subprocess.run(
+        ["bash", "-c", script, sys.executable], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr == (
+        "gsd: error[GSD208]: the current directory is gone (No such file or directory)"
+        " (hint: cd into the project again)\n"
+    )
+    assert done.stdout == ""
