@@ -14,18 +14,22 @@ if TYPE_CHECKING:
 _counter = itertools.count()
 
 
-def atomic_write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> bool:
+def atomic_write_text(
+    path: Path | str, text: str, *, encoding: str = "utf-8", durable: bool = True
+) -> bool:
     """Write `text` to `path` atomically (temp file in the same folder, fsync, os.replace).
 
     Returns False and leaves the file untouched when its content is already `text` (so a re-run
     whose result did not change causes no mtime churn). A kill at any point leaves the old file or
-    the new one, never half of one.
+    the new one, never half of one. `durable=False` skips the fsync, for files that mean nothing
+    after a crash of the machine (a lock's holder note): the write stays atomic for every reader
+    and against a killed process, and costs no disk flush (concurrent ones took 3-11 ms each here).
     """
     data = text.encode(encoding)
-    return atomic_write_bytes(path, data)
+    return atomic_write_bytes(path, data, durable=durable)
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
+def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -> bool:
     target = os.fspath(path)
     try:
         with open(target, "rb") as fh:
@@ -39,7 +43,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> bool:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         try:
             mode = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:

@@ -10,6 +10,7 @@ from conftest import SEED_PLAN_26_04, SEED_SUMMARY_12_GAP_01
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.documents import edit
 from planner.documents.edit import (
     frontmatter_mapping,
     read_managed_section,
@@ -271,3 +272,19 @@ def test_property_section_edit_touches_only_the_section(
 def _is_subsequence(small: list[str], big: list[str]) -> bool:
     it = iter(big)
     return all(any(line == other for other in it) for line in small)
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z][a-z_-]{0,10}", fullmatch=True), _VALUES, max_size=5))
+def test_keys_dumped_together_split_into_each_keys_own_dump(updates: dict[str, object]) -> None:
+    """One dump split at column-0 lines gives, for every key, exactly its dump alone."""
+    assert edit._dump_keys(updates) == {k: edit.dump_key(k, v) for k, v in updates.items()}

@@ -317,16 +317,40 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _dump_keys(updates: Mapping[str, Any]) -> dict[str, str]:
+    """Each key's block YAML (ending with "\n"), from one dump of them all: the dumper's set-up
+    costs more than a small value. A block starts at each non-blank line in column 0 (values,
+    list items and continuation lines are indented); a dump that does not split into exactly one
+    block per key is redone key by key."""
+    if len(updates) < 2:
+        return {k: dump_key(k, v) for k, v in updates.items()}
+    blocks: list[str] = []
+    for line in _dump(dict(updates.items())).split("\n")[:-1]:  # only \n ends a line here too
+        if (line.strip() and line[0] not in " \t") or not blocks:
+            blocks.append(line + "\n")
+        else:
+            blocks[-1] += line + "\n"
+    if len(blocks) != len(updates):
+        return {k: dump_key(k, v) for k, v in updates.items()}
+    return dict(zip(updates, blocks, strict=True))
+
+
+def _dump(mapping: dict[str, Any]) -> str:
+    return str(
+        _yaml().dump(
+            _plain(mapping),
+            Dumper=_dumper(),
+            default_flow_style=False,
+            sort_keys=False,
+            allow_unicode=True,
+            width=4096,
+        )
+    )
+
+
 def dump_key(key: str, value: Any, nl: str = "\n") -> str:
     """One top-level key as block YAML, ending with a line break."""
-    out = _yaml().dump(
-        {key: _plain(value)},
-        Dumper=_dumper(),
-        default_flow_style=False,
-        sort_keys=False,
-        allow_unicode=True,
-        width=4096,
-    )
+    out = _dump({key: value})
     return out.replace("\n", nl) if nl != "\n" else out
 
 
@@ -375,7 +399,7 @@ def set_frontmatter_keys(
             "write the key as `key: value` at the start of a line",
         )
     # Each key dumped once; the dumps read back together are the values the file will hold.
-    dumps = {k: dump_key(k, v) for k, v in updates.items()}
+    dumps = _dump_keys(updates)
     wanted = _load("".join(dumps.values())) if dumps else {}
     lines = {k: d.replace("\n", nl) if nl != "\n" else d for k, d in dumps.items()}
     replacements: list[tuple[int, int, str]] = []  # (start offset, end offset, new text)

@@ -175,7 +175,7 @@ class Ledger:
         self.dir.mkdir(parents=True, exist_ok=True)
         ignore = self.root / ".gitignore"
         if not ignore.exists():
-            atomic_write_text(ignore, "*\n")
+            atomic_write_text(ignore, "*\n", durable=False)
 
     def path_for(self, plan: str) -> Path:
         return self.dir / f"{_SAFE.sub('_', plan)}.jsonl"

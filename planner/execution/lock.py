@@ -83,7 +83,7 @@ def plan_lock(
     locks = gsd_dir / "locks"
     locks.mkdir(parents=True, exist_ok=True)
     if not (gsd_dir / ".gitignore").exists():
-        atomic_write_text(gsd_dir / ".gitignore", "*\n")
+        atomic_write_text(gsd_dir / ".gitignore", "*\n", durable=False)
     name = _SAFE.sub("_", plan_id)
     lock_path, holder_path = locks / f"{name}.lock", locks / f"{name}.holder.json"
     lock = Flock(lock_path)
@@ -108,7 +108,7 @@ def plan_lock(
             started_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             command=command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         )
-        atomic_write_text(holder_path, me.to_json() + "\n")
+        atomic_write_text(holder_path, me.to_json() + "\n", durable=False)
         yield me
     finally:
         with contextlib.suppress(OSError):

@@ -127,7 +127,8 @@ def render_summary(
     recorded = read_entries(old) if old is not None else []
     entries = rebuilt_entries(recorded, list(commits)) if commits is not None else recorded
     sections = build_sections(plan, run)
-    if old is None:
+    keys = owned_keys(run, entries)
+    if old is None:  # a new file, its frontmatter written in one edit
         body = render_template(
             TEMPLATE,
             title=f"{plan.title or 'Plan ' + ref.id} Summary",
@@ -136,14 +137,11 @@ def render_summary(
             sections=sections,
             commits=render_section(entries),
         )
-        text = set_frontmatter_keys(
-            body, {"phase": ref.phase.dir.name, "plan": ref.number or ref.id}
-        )
+        ids = {"phase": ref.phase.dir.name, "plan": ref.number or ref.id}
+        text = set_frontmatter_keys(body, ids | keys)
     else:
-        text = old
-    keys = owned_keys(run, entries)
-    # gsd owns `tests`: a run without counts removes the previous run's, rather than keep them.
-    text = set_frontmatter_keys(text, keys, remove=[k for k in OWNED_KEYS if k not in keys])
+        # gsd owns `tests`: a run without counts removes the previous run's, not keep them.
+        text = set_frontmatter_keys(old, keys, remove=[k for k in OWNED_KEYS if k not in keys])
     for s in sections:
         text = replace_managed_section(
             text, s.name, s.content, heading=find_heading(text, s.headings)
