@@ -8,6 +8,7 @@ been installed all along. Listed hashes git does not know (phantom commits) are 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from planner.documents.edit import read_managed_section
@@ -34,12 +35,20 @@ def planning_prefix(top: Path, planning: Path) -> str:
 
 
 def commits_for_plan(
-    ws: Workspace, top: Path, gitdir: str | os.PathLike[str], plan: PlanRef
+    ws: Workspace,
+    top: Path,
+    gitdir: str | os.PathLike[str],
+    plan: PlanRef,
+    head: str | None = None,
 ) -> list[Commit]:
-    """The plan's commits reachable from HEAD, oldest first (see the module docstring)."""
+    """The plan's commits reachable from HEAD (or from the commit `head` names: a full hash),
+    oldest first (see the module docstring)."""
     prefix = planning_prefix(top, ws.planning)
     ctx = HookContext(top, gitdir, ws.planning, prefix, "summary", ws=ws)
-    history = read_commits(top, ["--reverse", "--topo-order", "HEAD"])
+    if head is None:
+        history = read_commits(top, ["--reverse", "--topo-order", "HEAD"])
+    else:
+        history = history_of(top, head)
     summary = str(plan.summary_path)
     return [
         c
@@ -47,6 +56,26 @@ def commits_for_plan(
         if c.plan_refs()  # cheap test first: most commits name no plan
         and any(p.summary_path == summary for p in ctx.plans_of(c, quiet=True))
     ]
+
+
+_HISTORY_LOCK = threading.Lock()
+_HISTORIES: dict[tuple[str, str], list[Commit]] = {}
+
+
+def history_of(top: Path, head: str) -> list[Commit]:
+    """Every commit reachable from the commit `head` (a full hash), oldest first. What a commit
+    reaches never changes, so one `git log` serves every plan of a run asking about the same
+    HEAD (8 plans finishing together ran 8 identical logs); the threads asking meanwhile wait
+    for it. The last few histories are kept, for this process only."""
+    key = (os.fspath(top), head)
+    with _HISTORY_LOCK:
+        found = _HISTORIES.get(key)
+        if found is None:
+            found = read_commits(top, ["--reverse", "--topo-order", head])
+            while len(_HISTORIES) >= 4:
+                del _HISTORIES[next(iter(_HISTORIES))]
+            _HISTORIES[key] = found
+        return found
 
 
 def rebuilt_entries(entries: list[CommitEntry], commits: list[Commit]) -> list[CommitEntry]:

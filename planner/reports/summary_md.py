@@ -186,11 +186,11 @@ def plan_commits(ws: Workspace, ref: PlanRef) -> list[Commit] | None:
     if top is None:
         return None
     try:
-        run_git(["rev-parse", "--verify", "-q", "HEAD"], top)
+        head = run_git(["rev-parse", "--verify", "-q", "HEAD"], top).strip()
     except GitError:
         return []  # a repository without commits yet
     try:
-        return commits_for_plan(ws, top, git_dir(top), ref)
+        return commits_for_plan(ws, top, git_dir(top), ref, head)
     except GitError as exc:
         raise GsdError(str(exc), code="GSD962") from None
 
