@@ -372,7 +372,8 @@ def set_frontmatter_keys(
             return text
         rest = text[start:]
         sep = "" if not rest or rest.startswith(("\n", "\r\n")) else nl
-        dumped = "".join(dump_key(k, v, nl) for k, v in updates.items())
+        dumped = "".join(_dump_keys(updates).values())
+        dumped = dumped.replace("\n", nl) if nl != "\n" else dumped
         return text[:start] + f"---{nl}{dumped}---{nl}" + sep + rest
 
     first_line = text.count("\n", 0, fm.open_line.end) + 1  # 1-based line of the first YAML line

@@ -22,7 +22,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from planner.documents.edit import replace_managed_section, set_frontmatter_keys
+from planner.documents.edit import (
+    read_managed_section,
+    replace_managed_section,
+    set_frontmatter_keys,
+)
 from planner.documents.models import Plan
 from planner.errors import GsdError
 from planner.fsutil import atomic_write_text
@@ -143,9 +147,10 @@ def render_summary(
         # gsd owns `tests`: a run without counts removes the previous run's, not keep them.
         text = set_frontmatter_keys(old, keys, remove=[k for k in OWNED_KEYS if k not in keys])
     for s in sections:
-        text = replace_managed_section(
-            text, s.name, s.content, heading=find_heading(text, s.headings)
-        )
+        # The heading places a section that is not there yet; looking for it costs a scan.
+        there = read_managed_section(text, s.name) is not None
+        heading = None if there else find_heading(text, s.headings)
+        text = replace_managed_section(text, s.name, s.content, heading=heading)
     return apply_entries(text, entries), entries
 
 
