@@ -15,8 +15,6 @@ from planner.documents.frontmatter import FrontmatterResult, read_frontmatter
 from planner.documents.models import DocKind, Loaded, Plan
 from planner.documents.plan import parse_plan_body
 from planner.documents.planmeta import build_plan_frontmatter
-from planner.documents.summary import build_summary
-from planner.documents.verification import build_verification
 from planner.errors import Diagnostic, Severity
 
 CODES = {
@@ -157,9 +155,13 @@ def _load(text: str, path: str, kind: DocKind, diags: list[Diagnostic]) -> Loade
     if kind is DocKind.PLAN:
         loaded.doc = _plan(fm, path, diags)
     elif kind is DocKind.SUMMARY:
+        from planner.documents.summary import build_summary  # each kind's reader when needed
+
         loaded.doc, more = build_summary(fm, path)
         diags.extend(more)
     elif kind is DocKind.VERIFICATION:
+        from planner.documents.verification import build_verification
+
         loaded.doc, more = build_verification(fm, path)
         diags.extend(more)
     loaded.diagnostics = sorted(diags, key=lambda d: d.line or 0)
