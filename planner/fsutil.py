@@ -37,6 +37,20 @@ def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -
                 return False
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         pass
+    tmp = prepare_write(target, data, durable=durable)
+    try:
+        commit_write(tmp, target)
+    except BaseException:
+        discard_write(tmp)
+        raise
+    return True
+
+
+def prepare_write(path: Path | str, data: bytes, *, durable: bool = True) -> str:
+    """The first half of an atomic write: `data` in a temp file beside `path`, with `path`'s mode,
+    flushed to disk when `durable`. `commit_write` puts it in place, `discard_write` drops it:
+    a writer can prepare outside a lock and only rename inside it."""
+    target = os.fspath(path)
     os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     fd, tmp = _create_temp(target)
     try:
@@ -50,14 +64,21 @@ def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        os.replace(tmp, target)
     except BaseException:
-        try:  # noqa: SIM105 - contextlib is import time the hook would pay
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard_write(tmp)
         raise
-    return True
+    return tmp
+
+
+def commit_write(tmp: str, path: Path | str) -> None:
+    os.replace(tmp, os.fspath(path))
+
+
+def discard_write(tmp: str) -> None:
+    try:  # noqa: SIM105 - contextlib is import time the hook would pay
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
 
 
 def _umask() -> int:

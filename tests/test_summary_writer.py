@@ -364,3 +364,45 @@ def test_a_run_without_test_counts_removes_the_old_ones(tmp_path: Path) -> None:
     assert (
         read_managed_section(without, "tests") or ""
     ) == "**Tests:** no test counts in this run's output\n"
+
+
+def test_a_summary_written_meanwhile_is_rendered_again_not_overwritten(tmp_path: Path) -> None:
+    """The SUMMARY is rendered outside the lock; if a hook writes while gsd waits for the lock,
+    gsd renders again on the hook's text instead of renaming its stale file over it."""
+    import threading
+
+    from planner.gitops.context import summary_lock
+
+    (tmp_path / ".planning").mkdir()
+    write_plan(tmp_path, tasks=[T("A", ["true"])], must_haves={"truths": ["it works"]})
+    ws = Workspace.discover(root=tmp_path)
+    ref = ws.resolve_plan("01-01")
+    plan = load_plan(ref.plan_path).doc
+    assert isinstance(plan, Plan)
+    run = PlanRun(
+        plan_id="01-01",
+        path="p",
+        run_id="r",
+        started_at="2026-01-01T00:00:00Z",
+        status=PlanRunStatus.COMPLETE,
+        tasks=[TaskRun(index=1, name="A", status=TaskStatus.PASSED, reason="1/1 commands passed")],
+    )
+    path = ref.summary_path
+    path.write_text("---\nphase: 01-demo\n---\n\n# Notes\n\nWritten by hand.\n", encoding="utf-8")
+    results: list[bool] = []
+    with summary_lock(ws):  # what a hook holds while it records a commit
+        writer = threading.Thread(
+            target=lambda: results.append(write_summary(ws, ref, plan, run, None)[0])
+        )
+        writer.start()
+        writer.join(0.5)  # rendered and flushed by now, waiting for the lock
+        assert writer.is_alive() and results == []
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Written by hand.", "Edited by the hook."), encoding="utf-8")
+    writer.join(10)
+    assert results == [True]
+    final = path.read_text(encoding="utf-8")
+    assert "Edited by the hook." in final and "Written by hand." not in final
+    assert "status: complete" in final  # and gsd's own keys are there too
+    leftovers = [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
