@@ -270,6 +270,20 @@ def test_run_git_asked_together_runs_git_once_and_shares_errors(repo: Path, slow
     assert len(slow_git.read_text().splitlines()) == 3
 
 
+def test_run_git_is_asked_again_once_a_command_has_ended(repo: Path, slow_git: Path) -> None:
+    """A plan whose agent committed asks for HEAD after its command ended: a call begun before
+    that (another plan's) may predate the commit, so it is not joined."""
+    from planner.execution.runner import run_command
+
+    first = threading.Thread(target=run_git, args=(["rev-parse", "HEAD"], repo))
+    first.start()
+    time.sleep(0.1)  # the first call is under way
+    run_command("true", cwd=repo, timeout=10)
+    run_git(["rev-parse", "HEAD"], repo)
+    first.join()
+    assert slow_git.read_text().count("rev-parse HEAD") == 2
+
+
 # -- SUMMARY lock ----------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import FrameType
 
 from planner.errors import Interrupted
+from planner.sharedcall import mark_change
 
 KILL_GRACE = 1.0  # seconds between TERM and KILL
 _KILL_WAIT = 3.0  # after KILL, how long to wait for the kernel to finish the group off
@@ -44,18 +45,11 @@ _pending_interrupt = False
 _guard_depth = 0  # interrupt_guard blocks entered in the main thread
 _subreaper_tried = False
 _subreaper_lock = threading.Lock()
-_spawns = 0  # groups started so far (see `spawn_count`)
 
 
 def shutting_down() -> bool:
     """True after an interrupt, until the `interrupt_guard` that caught it exits."""
     return _shutdown.is_set()
-
-
-def spawn_count() -> int:
-    """How many commands `spawn` has started: a look at shared state (git's, say) taken while
-    this number did not change saw no command of ours start."""
-    return _spawns
 
 
 def live_groups() -> list[int]:
@@ -68,7 +62,7 @@ def spawn(
 ) -> subprocess.Popen[bytes]:
     """Start `argv` as the leader of a new process group, stdin from /dev/null, stdout and stderr
     both to `output_fd`, and register the group. Raises OSError when it cannot start."""
-    global _critical_depth, _spawns
+    global _critical_depth
     become_subreaper()
     main = threading.current_thread() is threading.main_thread()
     if main:
@@ -86,7 +80,7 @@ def spawn(
         )
         with _lock:
             _live[proc.pid] = proc
-            _spawns += 1
+        mark_change()  # git answers begun before this may not show what it does
     except BaseException:
         if main:
             _critical_depth -= 1
@@ -106,6 +100,7 @@ def spawn(
 def unregister(proc: subprocess.Popen[bytes]) -> None:
     with _lock:
         _live.pop(proc.pid, None)
+    mark_change()  # it has done all it will do: git answers begun before now may predate it
 
 
 def group_alive(pgid: int) -> bool:

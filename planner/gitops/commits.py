@@ -9,15 +9,15 @@ Every commit pays for this module's import in the post-commit hook, so it needs 
 subjects are split with str methods and git is started with `os.posix_spawnp`.
 
 Threads asking git the same question at the same time (the plans of a phase ending together and
-reading their commits) share one git process: `run_git` joins an identical call still under way
-(same arguments, folder and timeout; every call here only reads). Its answer is git's at most
-that call's run time earlier; an answer that is in is never reused.
+reading their commits) share one git process (planner.sharedcall: every call here only reads, and
+a call is joined only if no command of ours started or ended since it began).
 """
 
 from __future__ import annotations
 
-import _thread
 import os
+
+from planner.sharedcall import shared
 
 # Plain classes and os.path, no dataclasses/typing/pathlib (mypy reads any `TYPE_CHECKING` as true).
 TYPE_CHECKING = False
@@ -132,22 +132,6 @@ class Commit:
         return len(hash_prefix) >= 7 and self.sha.startswith(hash_prefix.lower())
 
 
-class _Call:
-    """A git call under way that other threads may join."""
-
-    __slots__ = ("done", "error", "out")
-
-    def __init__(self) -> None:
-        self.done = _thread.allocate_lock()  # held until the answer is in
-        self.done.acquire()
-        self.out: str | None = None
-        self.error: GitError | None = None
-
-
-_UNDER_WAY: dict[tuple[tuple[str, ...], str, float], _Call] = {}
-_UNDER_WAY_LOCK = _thread.allocate_lock()  # `_thread`: free to import (hook path)
-
-
 def run_git(
     args: Sequence[str],
     cwd: str | os.PathLike[str],
@@ -158,30 +142,9 @@ def run_git(
     """git's stdout for `git ARGS` run in `cwd`; GitError when git fails, is missing or hangs."""
     if stdin is not None:
         return _run_git(args, cwd, stdin, timeout)
-    key = (tuple(args), os.fspath(cwd), timeout)
-    with _UNDER_WAY_LOCK:
-        call = _UNDER_WAY.get(key)
-        joined = call is not None
-        if call is None:
-            call = _UNDER_WAY[key] = _Call()
-    if joined:
-        with call.done:  # wait for the answer
-            pass
-        if call.error is not None:
-            raise GitError(str(call.error))
-        if call.out is not None:
-            return call.out
-        return _run_git(args, cwd, None, timeout)  # that call was interrupted: ask git ourselves
-    try:
-        call.out = _run_git(args, cwd, None, timeout)
-    except GitError as exc:
-        call.error = exc
-        raise
-    finally:
-        with _UNDER_WAY_LOCK:
-            del _UNDER_WAY[key]
-        call.done.release()
-    return call.out
+    return shared(
+        ("git", tuple(args), os.fspath(cwd), timeout), lambda: _run_git(args, cwd, None, timeout)
+    )
 
 
 def _run_git(
