@@ -172,7 +172,7 @@ def dump(value: Any, json: bool, by_alias: bool = False, exclude_none: bool = Fa
         return value.isoformat()
     if isinstance(value, bytes):  # YAML !!binary; pydantic raises on bytes that are not UTF-8
         return value.decode("utf-8", errors="replace")
-    from pydantic_core import to_jsonable_python  # bytes, sets, paths, ...: pydantic's own rules
+    from pydantic_core import to_jsonable_python  # sets, paths, decimals ...: pydantic's rules
 
     return to_jsonable_python(value, by_alias=by_alias)
 

@@ -3,10 +3,11 @@
 `gsd [--root DIR] [--no-color] show REF [--json]`, `... status [N] [--json]`,
 `... lint [TARGET...] [--format text|json|github]` and the plain shapes of `... execute` and
 `... verify` (see `execution.execute_main.parse_args`, `verify.fastcli.parse_fast`) are what
-agents, prompts, hooks and CI call most; typer's import and parameter machinery cost about a third of their budget. Only these exact
-shapes are taken; anything else (help, unknown options, an option where REF should be, an unknown
-format) returns None and typer runs as usual, with its own messages. The commands themselves are
-the same functions the typer commands call (`show_main`, `status_main`, `lint_main`).
+agents, prompts, hooks and CI call most; typer's import and parameter machinery cost about a
+third of their budget. Only these exact shapes are taken; anything else (help, unknown options,
+an option where REF should be, an unknown format) returns None and typer runs as usual, with its
+own messages. The commands themselves are the same functions the typer commands call
+(`show_main`, `status_main`, `lint_main`, `execute_main`, `verify_main`).
 """
 
 from __future__ import annotations
@@ -69,9 +70,9 @@ def lint_main(app_state: AppState, targets: list[str], fmt: str) -> int:
     return int(report.exit_code)
 
 
-# verb -> (min, max) positional arguments
-_VERBS = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30), "execute": (0, 0), "verify": (0, 0)}
-# (execute and verify read their own arguments: execute_main.parse_args, verify.fastcli.parse_fast)
+# verb -> (min, max) positional arguments; execute and verify read their own arguments
+_POSITIONAL = {"show": (1, 1), "status": (0, 1), "lint": (0, 1 << 30)}
+_VERBS = frozenset({*_POSITIONAL, "execute", "verify"})
 _FORMATS = ("text", "json", "github")
 
 
@@ -148,7 +149,7 @@ def _job(verb: str, rest: list[str]) -> Callable[[AppState], int] | None:
     elif "--json" in rest:
         rest.remove("--json")
         json_out = True
-    low, high = _VERBS[verb]
+    low, high = _POSITIONAL[verb]
     if not low <= len(rest) <= high or any(a.startswith("-") for a in rest):
         return None  # --json given twice falls here too
     if verb == "show":

@@ -91,6 +91,19 @@ def example_run(
     )
 
 
+def one_task_plan(
+    root: Path, must_haves: dict[str, object] | None = None
+) -> tuple[Workspace, PlanRef, Plan]:
+    """Plan 01-01 (one task running `true`) in a new project at `root`, loaded."""
+    (root / ".planning").mkdir()
+    write_plan(root, tasks=[T("A", ["true"])], must_haves=must_haves)
+    ws = Workspace.discover(root=root)
+    ref = ws.resolve_plan("01-01")
+    plan = load_plan(ref.plan_path).doc
+    assert isinstance(plan, Plan)
+    return ws, ref, plan
+
+
 def only_insertions(old: str, new: str) -> list[str]:
     """Lines of `old` that `new` changed or removed (must be none: narrative kept)."""
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
@@ -156,12 +169,7 @@ def test_seed_003_narrative_is_kept_byte_for_byte(example_copy: Path) -> None:
 
 
 def test_user_frontmatter_keys_stay_byte_identical(tmp_path: Path) -> None:
-    (tmp_path / ".planning").mkdir()
-    write_plan(tmp_path, tasks=[T("A", ["true"])])
-    ws = Workspace.discover(root=tmp_path)
-    ref = ws.resolve_plan("01-01")
-    plan = load_plan(ref.plan_path).doc
-    assert isinstance(plan, Plan)
+    ws, ref, plan = one_task_plan(tmp_path)
     existing = (
         "---\n"
         "phase: 01-demo   # the folder\n"
@@ -197,12 +205,7 @@ def test_user_frontmatter_keys_stay_byte_identical(tmp_path: Path) -> None:
 
 
 def test_new_summary_is_the_template_and_rerendering_is_a_no_op(tmp_path: Path) -> None:
-    (tmp_path / ".planning").mkdir()
-    write_plan(tmp_path, tasks=[T("A", ["true"])], must_haves={"truths": ["it works"]})
-    ws = Workspace.discover(root=tmp_path)
-    ref = ws.resolve_plan("01-01")
-    plan = load_plan(ref.plan_path).doc
-    assert isinstance(plan, Plan)
+    _, ref, plan = one_task_plan(tmp_path, {"truths": ["it works"]})
     run = PlanRun(
         plan_id="01-01",
         path="p",
@@ -340,12 +343,7 @@ def test_find_heading_prefers_existing_spelling() -> None:
 
 
 def test_a_run_without_test_counts_removes_the_old_ones(tmp_path: Path) -> None:
-    (tmp_path / ".planning").mkdir()
-    write_plan(tmp_path, tasks=[T("A", ["true"])])
-    ws = Workspace.discover(root=tmp_path)
-    ref = ws.resolve_plan("01-01")
-    plan = load_plan(ref.plan_path).doc
-    assert isinstance(plan, Plan)
+    _, ref, plan = one_task_plan(tmp_path)
     run = PlanRun(
         plan_id="01-01",
         path="p",
@@ -373,12 +371,7 @@ def test_a_summary_written_meanwhile_is_rendered_again_not_overwritten(tmp_path:
 
     from planner.gitops.context import summary_lock
 
-    (tmp_path / ".planning").mkdir()
-    write_plan(tmp_path, tasks=[T("A", ["true"])], must_haves={"truths": ["it works"]})
-    ws = Workspace.discover(root=tmp_path)
-    ref = ws.resolve_plan("01-01")
-    plan = load_plan(ref.plan_path).doc
-    assert isinstance(plan, Plan)
+    ws, ref, plan = one_task_plan(tmp_path, {"truths": ["it works"]})
     run = PlanRun(
         plan_id="01-01",
         path="p",
