@@ -276,24 +276,32 @@ class _PlanExecution:
             )
 
     def write_summary(self) -> None:
-        from planner.reports.summary_md import commit_refs, write_summary
+        from planner.reports.summary_md import commit_refs, prepare_summary
 
         if not self.opts.write:
             self.run.commits = commit_refs(self.commits or [])
             return
-        with self.control.lock:  # see RunControl: the write happens entirely or not at all
-            if self.control.cancelled():
-                self.interrupted = True
-                return
-            try:
-                self.run.summary_written, self.run.commits = write_summary(
-                    self.ws, self.ref, self.plan, self.run, self.commits
-                )
-            except GsdError as exc:
-                message = f"SUMMARY not written: {exc.message} ({exc.code})"
-                diag = _diag("GSD955", Severity.ERROR, message, exc.hint)
-                diag.file, diag.line = self.run.summary_path, exc.line
-                self.run.diagnostics.append(diag)
+        if self.control.cancelled():  # nothing to render for a run that is stopping
+            self.interrupted = True
+            return
+        pending = None
+        try:
+            # Rendered outside the run's lock, so the plans ending together render in parallel;
+            # only putting it in place is the step an interrupt must find done or not begun.
+            pending = prepare_summary(self.ws, self.ref, self.plan, self.run, self.commits)
+            with self.control.lock:  # see RunControl: the write happens entirely or not at all
+                if self.control.cancelled():
+                    self.interrupted = True
+                    return
+                self.run.summary_written, self.run.commits = pending.commit()
+        except GsdError as exc:
+            message = f"SUMMARY not written: {exc.message} ({exc.code})"
+            diag = _diag("GSD955", Severity.ERROR, message, exc.hint)
+            diag.file, diag.line = self.run.summary_path, exc.line
+            self.run.diagnostics.append(diag)
+        finally:
+            if pending is not None:
+                pending.discard()
 
     # -- tasks -------------------------------------------------------------------------------
 

@@ -157,38 +157,78 @@ def render_summary(
 def write_summary(
     ws: Workspace, ref: PlanRef, plan: Plan, run: PlanRun, commits: Sequence[Commit] | None
 ) -> tuple[bool, list[CommitRef]]:
-    """Write the plan's SUMMARY atomically; (written, the commits it records).
-
-    Rendered and flushed to a temp file outside the SUMMARY lock (the plans of a phase end
-    together; rendering and the disk flush in turn took ~10 ms a plan); inside it, the file is
-    read again and the temp file renamed over it only if nothing changed meanwhile; if a hook
-    wrote in between, the SUMMARY is rendered again from what is there now, under the lock."""
-    from planner.gitops.context import LockTimeout, summary_lock
-
-    path = ref.summary_path
-    old = _read_summary(ws, path)
-    new, entries = render_summary(old, ref, plan, run, commits)
-    if new == old:
-        return False, entry_refs(entries, commits or ())
-    prepared = prepare_write(path, new.encode("utf-8"))
-    tmp: str | None = prepared  # None once renamed into place
+    """Write the plan's SUMMARY atomically; (written, the commits it records)."""
+    pending = prepare_summary(ws, ref, plan, run, commits)
     try:
-        with summary_lock(ws):
-            current = _read_summary(ws, path)
-            if current == old:
-                commit_write(prepared, path)
-                tmp, written = None, True
-            else:
-                new, entries = render_summary(current, ref, plan, run, commits)
-                written = atomic_write_text(path, new) if new != current else False
-    except LockTimeout as exc:
-        raise GsdError(
-            str(exc), code="GSD961", hint="another gsd or hook is writing; run again"
-        ) from None
+        return pending.commit()
     finally:
-        if tmp is not None:
-            discard_write(tmp)
-    return written, entry_refs(entries, commits or ())
+        pending.discard()
+
+
+def prepare_summary(
+    ws: Workspace, ref: PlanRef, plan: Plan, run: PlanRun, commits: Sequence[Commit] | None
+) -> PendingSummary:
+    """The SUMMARY rendered and flushed to a temp file beside it, not yet in place.
+
+    The plans of a phase end together: rendering and the disk flush (~10 ms a plan) happen here,
+    in parallel and outside any lock; `PendingSummary.commit` only renames, under the lock."""
+    old = _read_summary(ws, ref.summary_path)
+    new, entries = render_summary(old, ref, plan, run, commits)
+    pending = PendingSummary(ws, ref, plan, run, commits, old, entries)
+    if new != old:
+        pending.tmp = prepare_write(ref.summary_path, new.encode("utf-8"))
+    return pending
+
+
+class PendingSummary:
+    """A rendered SUMMARY: `commit()` puts it in place, `discard()` drops it (after a commit,
+    a no-op)."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        ref: PlanRef,
+        plan: Plan,
+        run: PlanRun,
+        commits: Sequence[Commit] | None,
+        old: str | None,
+        entries: list[CommitEntry],
+    ) -> None:
+        self.ws, self.ref, self.plan, self.run, self.commits = ws, ref, plan, run, commits
+        self.old, self.entries = old, entries
+        self.tmp: str | None = None  # the rendered text on disk; None when there is no change
+
+    def commit(self) -> tuple[bool, list[CommitRef]]:
+        """Under the SUMMARY lock: rename the temp file into place if the SUMMARY is still what
+        it was rendered from; if a hook wrote meanwhile, render again on what is there now.
+        (written, the commits it records)."""
+        from planner.gitops.context import LockTimeout, summary_lock
+
+        path, entries = self.ref.summary_path, self.entries
+        try:
+            with summary_lock(self.ws):
+                current = _read_summary(self.ws, path)
+                if current == self.old:
+                    written = self.tmp is not None
+                    if self.tmp is not None:
+                        commit_write(self.tmp, path)
+                        self.tmp = None
+                else:
+                    self.discard()
+                    new, entries = render_summary(
+                        current, self.ref, self.plan, self.run, self.commits
+                    )
+                    written = atomic_write_text(path, new) if new != current else False
+        except LockTimeout as exc:
+            raise GsdError(
+                str(exc), code="GSD961", hint="another gsd or hook is writing; run again"
+            ) from None
+        return written, entry_refs(entries, self.commits or ())
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            discard_write(self.tmp)
+            self.tmp = None
 
 
 def _read_summary(ws: Workspace, path: Path) -> str | None:
