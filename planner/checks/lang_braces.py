@@ -11,7 +11,6 @@ import bisect
 import operator
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from itertools import accumulate, chain, count
 
 from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
@@ -197,14 +196,14 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
-@dataclass
 class _Raw:
-    offset: int
-    name_end: int
-    name: str
-    kw: str
-    exported: bool
-    recv: str | None
+    __slots__ = ("exported", "kw", "name", "name_end", "offset", "recv")
+
+    def __init__(
+        self, *, offset: int, name_end: int, name: str, kw: str, exported: bool, recv: str | None
+    ) -> None:
+        self.offset, self.name_end, self.name, self.kw = offset, name_end, name, kw
+        self.exported, self.recv = exported, recv
 
 
 def _exported(spec: Spec, match: re.Match[str], name: str, groups: Mapping[str, int]) -> bool:

@@ -18,7 +18,6 @@ Otherwise markers are listed with the artifact (severity "warning") and do not c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from planner.checks.decls import FileSymbols
 from planner.checks.filecache import SourceFile, clip
@@ -126,10 +125,15 @@ def could_have_stubs(text: str, language: str | None) -> bool:
     return language == "python" and bool(_DOCSTRING_BODY.search(text))
 
 
-@dataclass
 class MarkerScan:
-    hits: list[MarkerHit]
-    total: int  # hits found, including those past MAX_HITS
+    __slots__ = ("hits", "total")
+
+    def __init__(self, hits: list[MarkerHit], total: int) -> None:
+        self.hits = hits
+        self.total = total  # hits found, including those past MAX_HITS
+
+    def __repr__(self) -> str:
+        return f"MarkerScan(hits={self.hits!r}, total={self.total})"
 
 
 def scan_markers(source: SourceFile, symbols: FileSymbols | None = None) -> MarkerScan:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import signal
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from planner.checks.twins import Twin, re_twin, regex_module
@@ -56,17 +55,38 @@ class BudgetExhausted(Exception):
         self.budget = budget
 
 
-@dataclass
+# Plain classes, not dataclasses: building a dataclass costs a millisecond at import.
 class Hit:
-    start: int
-    end: int
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and (self.start, self.end) == (other.start, other.end)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return f"Hit(start={self.start}, end={self.end})"
 
 
-@dataclass(frozen=True)
 class Literal:
     """A pattern without regex syntax: the text it matches, searched with str.find."""
 
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Literal) and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash((Literal, self.text))
+
+    def __repr__(self) -> str:
+        return f"Literal(text={self.text!r})"
 
 
 Compiled: TypeAlias = "regex.Pattern[str] | re.Pattern[str] | Literal | Twin"
@@ -195,8 +215,19 @@ class RegexRunner:
 
     def _search_twin(self, twin: Twin, text: str, pos: int, end: int, limit: float) -> Any:
         if not twin.unicode_sensitive or text.isascii():
+            # Literal parts first, at str.find speed (`re` scans for a match character by
+            # character): absent, there is no match; the first match cannot begin before the
+            # prefix's first occurrence.
+            for run in twin.required:
+                if text.find(run, pos, end) == -1:
+                    return None
+            start = pos
+            if twin.prefix:
+                start = text.find(twin.prefix, pos, end)
+                if start == -1:
+                    return None
             try:
-                return _alarmed_search(twin.pattern, text, pos, end, limit)
+                return _alarmed_search(twin.pattern, text, start, end, limit)
             except _NoAlarm:
                 pass
         form = self._regex_forms.get(twin.source)

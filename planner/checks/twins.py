@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
@@ -38,6 +37,7 @@ _CATEGORIES = {
 }
 _REPEATS = frozenset({_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT})
 _PLAIN = frozenset({_c.ANY, _c.AT, _c.FAILURE, _c.SUCCESS})
+_ZERO_WIDTH = frozenset({_c.AT, _c.ASSERT, _c.ASSERT_NOT})
 _FUZZY_START = frozenset("0123456789deis")
 _QUANTIFIER = re.compile(r"\{[0-9]*(?:,[0-9]*)?\}")  # as re reads one (ASCII digits)
 
@@ -49,14 +49,28 @@ def regex_module() -> ModuleType:
     return regex
 
 
-@dataclass(frozen=True, eq=False)
 class Twin:
     """A pattern `re` runs with `regex`'s answers: on any text, or ASCII text when sensitive."""
 
-    source: str
-    flags: int
-    pattern: re.Pattern[str]
-    unicode_sensitive: bool
+    __slots__ = ("flags", "pattern", "prefix", "required", "source", "unicode_sensitive")
+
+    def __init__(
+        self,
+        source: str,
+        flags: int,
+        pattern: re.Pattern[str],
+        unicode_sensitive: bool,
+        prefix: str = "",
+        required: tuple[str, ...] = (),
+    ) -> None:
+        self.source, self.flags, self.pattern = source, flags, pattern
+        self.unicode_sensitive = unicode_sensitive
+        # Literal text every match begins with, and other literal runs every match holds: found
+        # with str.find (a fast two-way search) before `re` scans a text character by character.
+        self.prefix, self.required = prefix, required
+
+    def __repr__(self) -> str:
+        return f"Twin({self.source!r}, sensitive={self.unicode_sensitive})"
 
 
 class _Refused(Exception):
@@ -80,7 +94,38 @@ def re_twin(source: str, flags: int = 0) -> Twin | None:
         compiled = _sre_compiler.compile(tree, flags | re.ASCII)
     except (_Refused, re.error, Warning, ValueError, OverflowError, RecursionError):
         return None
-    return Twin(source, flags, compiled, sensitive)
+    if tree.state.flags & re.IGNORECASE:
+        return Twin(source, flags, compiled, sensitive)
+    prefix, required = _literals(tree.data)
+    return Twin(source, flags, compiled, sensitive, prefix, required)
+
+
+def _literals(items: Any) -> tuple[str, tuple[str, ...]]:
+    """(the literal run a match starts with, the other literal runs of the top-level sequence).
+
+    Zero-width items (anchors, look-arounds) before the first literal do not move the start.
+    """
+    runs: list[str] = []
+    run: list[str] = []
+    prefix_open = True  # still at the start: only zero-width items so far
+    prefix = ""
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            if prefix_open:
+                prefix = "".join(run)
+            else:
+                runs.append("".join(run))
+            run = []
+        prefix_open = prefix_open and not prefix and op in _ZERO_WIDTH
+    if run:
+        if prefix_open:
+            prefix = "".join(run)
+        else:
+            runs.append("".join(run))
+    return prefix, tuple(runs)
 
 
 def _check_source(source: str) -> None:
