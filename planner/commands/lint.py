@@ -19,7 +19,7 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planner.documents.loader import load_document
@@ -28,6 +28,7 @@ from planner.errors import Diagnostic, GsdError, Severity, has_errors
 from planner.lint import commands, frontmatter, graph, musthaves, reports, tasks
 from planner.lint.base import LintContext, LintDoc
 from planner.lint.report import LintFile, LintReport
+from planner.records import record
 from planner.workspace import PLANNING, Phase, PlanRef, Workspace, expand_user
 
 CODES = {
@@ -112,7 +113,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass
+@record
 class _Run:
     default: Workspace | None
     confined: bool
