@@ -2,11 +2,11 @@
 
 `dataclasses.dataclass` compiles `__init__`, `__repr__`, `__eq__` (and for a frozen class
 `__setattr__`, `__delattr__`, `__hash__`) with `exec` for every class at import: 0.5-0.9 ms a
-class, ~75 ms of a `gsd verify` run, mostly for classes the run never instantiates. Here
-dataclasses only collects the fields (`init=False, repr=False, eq=False`, never `frozen`); then
+class, ~75 ms of a `gsd verify` run. Here dataclasses only collects the fields (`init=False,
+repr=False, eq=False`, never `frozen`); then
 
 - `__init__` is compiled on a class's first instantiation (`lazy_init`): straight-line code, as
-  dataclasses writes it (it is hot), so a class never built costs nothing;
+  dataclasses writes it (it is hot), and only for the classes a run builds (58 of 89 in verify);
 - `__eq__`, `__repr__`, `__hash__`, frozen `__setattr__`/`__delattr__` are closures over the
   class's field names: nothing to compile.
 
