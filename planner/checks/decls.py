@@ -6,10 +6,12 @@ Filled by `lang_python` (ast, or indentation patterns for huge/broken files) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
 import regex
+
+from planner.records import record
 
 LANG_BY_EXT: dict[str, str] = {
     ".py": "python",
@@ -65,7 +67,7 @@ class Symbol(NamedTuple):
         return f"{self.file}:{self.line}"
 
 
-@dataclass
+@record
 class FileSymbols:
     rel: str
     language: str

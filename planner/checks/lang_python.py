@@ -8,12 +8,12 @@ assignments and closes each block at the next line indented no deeper.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 import regex
 
 from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
+from planner.records import record
 
 AST_MAX_BYTES = 256 * 1024
 
@@ -207,7 +207,7 @@ def _indent_width(indent: str) -> int:
     return len(indent.expandtabs(8))
 
 
-@dataclass
+@record
 class _Block:
     name: str
     qualname: str | None  # None: a local scope (a def inside a def), not indexed

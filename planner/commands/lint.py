@@ -16,7 +16,7 @@ finding, else 0 (warnings allowed); 5 when there was nothing to lint.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planner.documents.loader import load_document
@@ -26,6 +26,7 @@ from planner.gcpause import collector_paused
 from planner.lint import commands, frontmatter, graph, musthaves, reports, tasks
 from planner.lint.base import LintContext, LintDoc
 from planner.lint.report import LintFile, LintReport
+from planner.records import record
 from planner.workspace import PLANNING, Phase, PlanRef, Workspace, expand_user
 
 CODES = {
@@ -95,7 +96,7 @@ def _lint(
     return LintReport.build(files, diagnostics, unresolved=run.unresolved)
 
 
-@dataclass
+@record
 class _Run:
     default: Workspace | None
     confined: bool
