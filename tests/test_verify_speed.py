@@ -100,6 +100,12 @@ def py_project(tmp_path: Path) -> Path:
         ),
         (["plan", "26-04", "--json"], VerifyArgs(scope="plan", ref="26-04", json_out=True)),
         (["phase", "--static", "02.1"], VerifyArgs(scope="phase", ref="02.1", static=True)),
+        (["phase", "1", "--jobs", "2"], VerifyArgs(scope="phase", ref="1", jobs=2)),
+        (["phase", "1", "--format", "github"], VerifyArgs(scope="phase", ref="1", fmt="github")),
+        (
+            ["phase", "1", "--junit", "out.xml"],
+            VerifyArgs(scope="phase", ref="1", junit=Path("out.xml")),
+        ),
     ],
 )
 def test_parse_fast_reads_the_common_shapes(argv: list[str], expected: VerifyArgs) -> None:
@@ -112,9 +118,9 @@ def test_parse_fast_reads_the_common_shapes(argv: list[str], expected: VerifyArg
         [],
         ["phase"],
         ["phase", "1", "2"],
-        ["phase", "1", "--jobs", "2"],
-        ["phase", "1", "--format", "github"],
-        ["phase", "1", "--junit", "out.xml"],
+        ["phase", "1", "--jobs", "0"],
+        ["phase", "1", "--format", "json"],
+        ["phase", "1", "--junit"],
         ["phase", "1", "--static", "--static"],
         ["phase", "1", "--help"],
         ["phase", "1", "-h"],
