@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import GsdError
+from planner.records import record
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -34,7 +35,7 @@ def _default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class GsdConfig:
     timeout: float = 300.0  # seconds per verify command
     jobs: int = field(default_factory=_default_jobs)

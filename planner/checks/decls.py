@@ -7,8 +7,10 @@ Filled by `lang_python` (ast, or indentation patterns for huge/broken files) and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from planner.records import record
 
 if TYPE_CHECKING:
     import regex
@@ -106,7 +108,7 @@ class Symbol(NamedTuple):
         return f"{self.file}:{self.line}"
 
 
-@dataclass
+@record
 class FileSymbols:
     rel: str
     language: str

@@ -11,9 +11,11 @@ import bisect
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import BinaryIO
+
+from planner.records import record
 
 CODES = {
     "GSD405": "file larger than the read cap: only its head was checked",
@@ -137,7 +139,7 @@ def clip(text: str, width: int = _EVIDENCE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-@dataclass
+@record
 class SourceFile:
     rel: str  # project-relative posix path
     text: str

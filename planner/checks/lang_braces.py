@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 import regex
 
 from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
 from planner.checks.lang_specs import ID, ID_RE, SPECS, M, Spec
+from planner.records import record
 
 
 def _words(text: str) -> list[str]:
@@ -105,7 +105,7 @@ class _Braces:
         return self.match.get(open_offset, self.text_end - 1)
 
 
-@dataclass
+@record
 class _Raw:
     offset: int
     name_end: int

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 
 from planner.checks.decls import PLACEHOLDER_COMMENT, AsciiFirst, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
+from planner.records import record
 
 AST_MAX_BYTES = 256 * 1024
 
@@ -208,7 +208,7 @@ def _indent_width(indent: str) -> int:
     return len(indent.expandtabs(8))
 
 
-@dataclass
+@record
 class _Block:
     name: str
     qualname: str | None  # None: a local scope (a def inside a def), not indexed

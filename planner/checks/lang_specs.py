@@ -8,16 +8,17 @@ tokenizer that skips strings and comments, and how "exported" is spelled.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import regex
+
+from planner.records import record
 
 M = regex.MULTILINE
 ID = r"[A-Za-z_$][\w$]*"
 ID_RE = regex.compile(ID)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Spec:
     decls: tuple[regex.Pattern[str], ...]
     containers: frozenset[str]  # keywords whose body qualifies members: class, impl, ...

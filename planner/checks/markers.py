@@ -18,12 +18,12 @@ Otherwise markers are listed with the artifact (severity "warning") and do not c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import regex
 
 from planner.checks.decls import FileSymbols
 from planner.checks.filecache import SourceFile, clip
+from planner.records import record
 from planner.results import MarkerHit
 
 MAX_HITS = 50  # per file; the count of the rest is reported, not each line
@@ -126,7 +126,7 @@ def could_have_stubs(text: str, language: str | None) -> bool:
     return language == "python" and bool(_DOCSTRING_BODY.search(text))
 
 
-@dataclass
+@record
 class MarkerScan:
     hits: list[MarkerHit]
     total: int  # hits found, including those past MAX_HITS

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from typing import TypeAlias
 
 import regex
+
+from planner.records import record
 
 CODES = {
     "GSD402": "invalid regex in a key link pattern",
@@ -46,13 +47,13 @@ class BudgetExhausted(Exception):
         self.budget = budget
 
 
-@dataclass
+@record
 class Hit:
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Literal:
     """A pattern without regex syntax: the text it matches, searched with str.find."""
 

@@ -49,12 +49,13 @@ The run is a list of named steps (`STEPS`), each a small function:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.documents.models import Verification
 from planner.errors import Diagnostic, ExitCode, UsageError
+from planner.records import record
 from planner.reports.phase import PhaseVerification, VerificationStatus, plan_status
 from planner.results import PlanCheckResult
 from planner.verify.render import github_lines, messages, text_lines
@@ -71,7 +72,7 @@ CODES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VerifyOptions:
     static: bool = False
     jobs: int | None = None
@@ -84,14 +85,14 @@ class VerifyOptions:
     verified_at: str | None = None  # fixed report time (tests); default: now
 
 
-@dataclass
+@record
 class Scope:
     phase: Phase
     plans: list[PlanRef]
     whole_phase: bool
 
 
-@dataclass
+@record
 class Settings:
     jobs: int
     default_timeout: float
@@ -100,7 +101,7 @@ class Settings:
     agent_timeout: float
 
 
-@dataclass
+@record
 class Run:
     """Everything the steps hand to each other."""
 
@@ -125,7 +126,7 @@ class Run:
     junit_path: Path | None = None
 
 
-@dataclass
+@record
 class VerifyOutcome:
     report: PhaseVerification
     whole_phase: bool

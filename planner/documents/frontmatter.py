@@ -9,13 +9,14 @@ to its line in the file (`line_of`) and to the text the author typed (`raw_scala
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from planner.documents.yamlload import node_child, parse_yaml
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 
 CODES = {
     "GSD110": "frontmatter opened with `---` is never closed",
@@ -32,7 +33,7 @@ _FENCE_CLOSE_RE = re.compile(r"\n(```[ \t]*)(?=\n|$)")
 _DISPLACED_SCAN = 4000  # characters of the file searched for displaced frontmatter
 
 
-@dataclass
+@record
 class FrontmatterResult:
     data: dict[str, Any] = field(default_factory=dict)
     body: str = ""

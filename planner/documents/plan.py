@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from planner.documents.coerce import path_of
@@ -18,6 +18,7 @@ from planner.documents.markdown import Body, clean, one_line
 from planner.documents.models import Reference, Task, TaskForm, VerifyBlock
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 
 CODES = {
     "GSD150": "<task> (or <feature>) opened and never closed",
@@ -78,7 +79,7 @@ _INNER_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 ErrFn = Callable[[str, Severity, int, str, str], None]
 
 
-@dataclass
+@record
 class PlanBody:
     title: str | None = None
     objective: str | None = None

@@ -8,7 +8,9 @@ rules (script paths, `VAR=value` prefixes). Prose that happens to start with a t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from planner.records import record
 
 
 def _words(text: str) -> list[str]:
@@ -182,7 +184,7 @@ def command_start(s: str, mode: str = "text") -> ShellState | None:
     return None if looks_like_prose(s, state.bare) else state
 
 
-@dataclass
+@record
 class ShellState:
     open_quote: str = ""  # "'", '"' or "`" while a quote is open at the end of the line
     heredocs: list[str] = field(default_factory=list)  # delimiters still to be seen

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 import yaml
@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from planner.documents.yamlfix import try_fix
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 
 CODES = {
     "GSD111": "YAML syntax error that could not be recovered",
@@ -76,7 +77,7 @@ def _timestamp_as_text(loader: Any, node: ScalarNode) -> str:
 GsdYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-@dataclass
+@record
 class YamlResult:
     data: Any = None
     node: Node | None = None

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 
 from planner.datamodel import DataModel, model
+from planner.records import record
 from planner.reports.phase_items import GapItem, collect_human, command_ran
 from planner.results import PlanCheckResult
 from planner.roadmap import REQUIREMENT_ID, REQUIREMENT_ID_PATTERN
@@ -88,7 +89,7 @@ def requirement_ids(values: Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RequirementInputs:
     """What coverage needs besides the check results (all keyed by plan id)."""
 

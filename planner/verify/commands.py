@@ -24,7 +24,7 @@ person and are not checked here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from planner.documents.models import Expectation, Plan, VerifyCommand
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
 from planner.execution.done_claims import absence_claims, check_done
+from planner.records import record
 from planner.results import (
     CommandResult,
     CommandStatus,
@@ -59,7 +60,7 @@ class CommandKind(StrEnum):
     TASK = "verify"  # an auto task's <verify> (the ledger's kind for task results)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlannedCommand:
     kind: CommandKind
     command: VerifyCommand
@@ -68,7 +69,7 @@ class PlannedCommand:
     done_checks: tuple[Expectation, ...] = ()  # the task's absence claims, for TASK commands
 
 
-@dataclass
+@record
 class PlanBatch:
     """One plan's commands, run in order by one worker."""
 
@@ -80,7 +81,7 @@ class PlanBatch:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass
+@record
 class BatchResult:
     results: list[CommandResult] = field(default_factory=list)  # plan-level, in the order written
     by_truth: dict[str, CommandResult] = field(default_factory=dict)  # for CheckContext
@@ -88,7 +89,7 @@ class BatchResult:
     task_entries: dict[int, list[LedgerEntry]] = field(default_factory=dict)  # for CheckContext
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunSettings:
     root: Path
     jobs: int

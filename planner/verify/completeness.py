@@ -21,13 +21,14 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planner.checks.paths import PathRefused, resolve_inside
 from planner.documents.loader import load_summary
 from planner.documents.models import Summary
 from planner.errors import Diagnostic, Severity, has_errors
+from planner.records import record
 from planner.reports.phase import CompletenessFinding, CompletenessKind
 from planner.results import Evidence
 
@@ -55,14 +56,14 @@ _HASH_PATTERNS = (
 _SECTION_HASH = re.compile(rf"^\s*(?:[-*+]|\d+[.)])?\s*\|?\s*(?:\*\*)?`?({_HEX})\b")
 
 
-@dataclass
+@record
 class Claim:
     subject: str  # the path or hash
     line: int | None  # 1-based line in the SUMMARY file
     text: str  # that line, stripped
 
 
-@dataclass
+@record
 class SummaryClaims:
     files: list[Claim] = field(default_factory=list)
     commits: list[Claim] = field(default_factory=list)
@@ -170,7 +171,7 @@ def read_claims(summary: Summary, file_text: str) -> SummaryClaims:
 # git
 
 
-@dataclass
+@record
 class GitProbe:
     ok: bool
     shallow: bool = False
@@ -229,7 +230,7 @@ def _git(root: Path, args: list[str], stdin: str | None = None) -> str | int | N
 # Findings
 
 
-@dataclass
+@record
 class PlanSummary:
     """What the completeness step needs about one plan."""
 
@@ -239,7 +240,7 @@ class PlanSummary:
     summary_rel: str  # project-relative
 
 
-@dataclass
+@record
 class CompletenessResult:
     findings: list[CompletenessFinding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

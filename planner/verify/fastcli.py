@@ -12,9 +12,10 @@ errors and help keep typer's wording. Both ways end in `verify_main`.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from planner.records import record
 
 if TYPE_CHECKING:
     from planner.boundary import AppState
@@ -23,7 +24,7 @@ _FLAGS = frozenset({"--static", "--no-write", "--json"})
 _SCOPES = ("phase", "plan")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VerifyArgs:
     """The options of `gsd verify phase|plan` as given on the command line."""
 
