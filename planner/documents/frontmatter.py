@@ -14,6 +14,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from planner.documents.lazyre import lazy_re
 from planner.documents.yamlload import node_child, parse_yaml
 from planner.errors import Diagnostic, Severity
 from planner.records import record
@@ -29,7 +30,7 @@ _CLOSE_RE = re.compile(r"\n((?:---|\.\.\.)[ \t]*)(?=\n|$)")  # searched from the
 _OPEN_RE = re.compile(r"---[ \t]*(?:\n|$)")
 _FM_KEYS = r"(?:phase|plan|status|wave|type|depends_on|must_haves|verified|score|subsystem)"
 _DISPLACED_RE = re.compile(r"\n(---|```ya?ml)[ \t]*\n(?=(?:---[ \t]*\n)?" + _FM_KEYS + r"[ \t]*:)")
-_FENCE_CLOSE_RE = re.compile(r"\n(```[ \t]*)(?=\n|$)")
+_FENCE_CLOSE_RE = lazy_re(r"\n(```[ \t]*)(?=\n|$)")
 _DISPLACED_SCAN = 4000  # characters of the file searched for displaced frontmatter
 
 
@@ -140,7 +141,7 @@ def _find_displaced(res: FrontmatterResult, text: str) -> None:
     if any(ln.strip() and not ln.lstrip().startswith("#") for ln in before):
         return  # prose before it: a horizontal rule or an example, not frontmatter
     start = m.end() - 1
-    closer = _CLOSE_RE if m.group(1) == "---" else _FENCE_CLOSE_RE
+    closer = _CLOSE_RE if m.group(1) == "---" else _FENCE_CLOSE_RE()
     c = closer.search(text, start - 1)
     if c is None:
         return

@@ -12,6 +12,7 @@ from dataclasses import field
 from enum import StrEnum
 
 from planner.datamodel import DataModel, model
+from planner.documents.lazyre import lazy_re
 from planner.documents.models import GapArtifact, HumanItem
 from planner.errors import Diagnostic, Severity
 from planner.results import (
@@ -159,7 +160,7 @@ _LINK_GAP = {
     LinkStatus.UNRESOLVED: "failed",
 }
 _EXIT_ONLY = re.compile(r"exit(?: status| code)? -?\d+")
-_FAIL_COUNT = re.compile(r"\d+ output lines? starts? with FAIL")  # the FAIL lines say it better
+_FAIL_COUNT = lazy_re(r"\d+ output lines? starts? with FAIL")  # the FAIL lines say it better
 _TRUTH_GAP = {TruthStatus.FAILED: "failed", TruthStatus.PARTIAL: "partial"}
 _COMMAND_BAD = {
     CommandStatus.FAILED,
@@ -290,7 +291,7 @@ def _command_bits(c: CommandResult) -> list[str]:
             for r in c.reason.split("; ")
             if r.strip()
             and not _EXIT_ONLY.fullmatch(r.strip())
-            and not (c.fail_lines and _FAIL_COUNT.match(r.strip()))
+            and not (c.fail_lines and _FAIL_COUNT().match(r.strip()))
         ]
         if kept:
             bits.append("; ".join(kept))
