@@ -29,7 +29,7 @@ CODES = {
 _CLOSE_RE = re.compile(r"\n((?:---|\.\.\.)[ \t]*)(?=\n|$)")  # searched from the newline before
 _OPEN_RE = re.compile(r"---[ \t]*(?:\n|$)")
 _FM_KEYS = r"(?:phase|plan|status|wave|type|depends_on|must_haves|verified|score|subsystem)"
-_DISPLACED_RE = re.compile(r"\n(---|```ya?ml)[ \t]*\n(?=(?:---[ \t]*\n)?" + _FM_KEYS + r"[ \t]*:)")
+_DISPLACED_RE = lazy_re(r"\n(---|```ya?ml)[ \t]*\n(?=(?:---[ \t]*\n)?" + _FM_KEYS + r"[ \t]*:)")
 _FENCE_CLOSE_RE = lazy_re(r"\n(```[ \t]*)(?=\n|$)")
 _DISPLACED_SCAN = 4000  # characters of the file searched for displaced frontmatter
 
@@ -133,7 +133,7 @@ def _find_displaced(res: FrontmatterResult, text: str) -> None:
     head = text[:_DISPLACED_SCAN]
     if "---" not in head and "```y" not in head:
         return
-    m = _DISPLACED_RE.search("\n" + head)
+    m = _DISPLACED_RE().search("\n" + head)
     if m is None:
         return
     # offsets in the padded head: m.start() is the start of the opening line in `text`
