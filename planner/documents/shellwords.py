@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import field
 
-from planner.records import record
-
 from planner.documents.lazyre import lazy_re
+from planner.records import record
 
 
 def _words(text: str) -> list[str]:
