@@ -1,9 +1,9 @@
 """What `gsd verify` reads rather than runs: the truths' `verify:` texts, checkpoint tasks, and
 (with `--static`) each task's latest results in the ledger.
 
-Light on purpose: `--static` starts no process, so it imports none of the runner, the process
-groups or the ledger writer (planner.verify.commands); the ledger itself is read only when the
-project has one, and the expectation checker only when a task's done line claims an absence.
+Light on purpose: `--static` starts no process, so this imports neither the runner nor the
+ledger writer (those are planner.verify.commands'); the ledger itself is read only when the
+project has one, and the done-claim checker only when a task has results there.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from planner.documents.models import Plan, VerifyCommand
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
-from planner.execution.done_claims import absence_claims, check_done
 from planner.results import CommandResult, HumanCheck, LedgerEntry, TaskCheck
 
 CODES = {
@@ -81,6 +80,10 @@ def result_from_entry(entry: LedgerEntry) -> CommandResult:
 
 def ledger_task_checks(plan: Plan, latest: dict[int, list[LedgerEntry]]) -> list[TaskCheck]:
     """With `--static`: each auto task's latest ledger results, done claims checked as in a run."""
+    if not latest:
+        return []
+    from planner.execution.done_claims import absence_claims, check_done
+
     checks: list[TaskCheck] = []
     for task in plan.tasks:
         entries = latest.get(task.index)
