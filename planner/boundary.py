@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner import output
+from planner.records import record
 
 if TYPE_CHECKING:
     from planner.errors import GsdError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 CRASH_LOG = "crash.log"
 
 
-@dataclass
+@record
 class AppState:
     """What the global options decided; commands reach it through `planner.cli.state(ctx)`."""
 

@@ -23,6 +23,8 @@ import inspect  # dataclasses imports it anyway
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, dataclass_transform
 
+from planner.records import lazy_init
+
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
@@ -45,9 +47,10 @@ ALIASES = {"alias_generator": alias_of, "validate_by_name": True, "validate_by_a
 def model(cls: type[T]) -> type[T]:
     """The decorator of every model (a subclass of DataModel): a slotted, keyword-only dataclass.
 
-    Only `__init__` is generated: `DataModel` has the one `__eq__` and `__repr__` for all of them
-    (generating and compiling three methods per class was half of importing the documents), and
-    a docstring spares dataclasses computing one from the signature."""
+    dataclasses generates nothing: `DataModel` has the one `__eq__` and `__repr__` for all of
+    them, `__init__` is compiled on a class's first instantiation (`records.lazy_init`: cheaper
+    than dataclasses' and only for the classes a run builds), and a docstring spares dataclasses
+    computing one from the signature."""
     undocumented = cls.__doc__ is None
     if undocumented:
         cls.__doc__ = "-"  # else dataclasses writes one from inspect.signature (0.3 ms a class)
@@ -55,7 +58,8 @@ def model(cls: type[T]) -> type[T]:
     floats = tuple(n for n, t in own.items() if t in _FLOAT)
     if floats:
         cls.__post_init__ = _float_fields(floats)  # type: ignore[attr-defined]
-    made = dataclasses.dataclass(slots=True, kw_only=True, eq=False, repr=False)(cls)
+    made = dataclasses.dataclass(init=False, slots=True, kw_only=True, eq=False, repr=False)(cls)
+    lazy_init(made, slots=True)
     if undocumented:
         made.__doc__ = None  # no description in the JSON Schema, as before
     return made

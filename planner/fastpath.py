@@ -76,6 +76,13 @@ _VERBS = frozenset({*_POSITIONAL, "execute", "verify"})
 _FORMATS = ("text", "json", "github")
 
 
+def choice(value: str | None, choices: tuple[str, ...]) -> str | None:
+    """The choice `value` names, as typer matches a `case_sensitive=False` choice option
+    (`--format GitHub`: casefolded on both sides); None when it names none (typer says so)."""
+    folded = None if value is None else value.casefold()
+    return folded if folded in choices else None
+
+
 def _lint_format(rest: list[str]) -> tuple[list[str], str] | None:
     """`rest` without its `--format X` / `--format=X`, and the format; None for a bad shape."""
     fmt: str | None = None
@@ -83,10 +90,10 @@ def _lint_format(rest: list[str]) -> tuple[list[str], str] | None:
     args = iter(rest)
     for arg in args:
         if arg == "--format" or arg.startswith("--format="):
-            value = arg.partition("=")[2] if "=" in arg else next(args, None)
-            if fmt is not None or value is None or value.lower() not in _FORMATS:
+            value = choice(arg.partition("=")[2] if "=" in arg else next(args, None), _FORMATS)
+            if fmt is not None or value is None:
                 return None  # typer says what is wrong
-            fmt = value.lower()
+            fmt = value
         else:
             kept.append(arg)
     return kept, fmt or "text"

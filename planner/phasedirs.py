@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from planner.records import record
 
 PLANNING = ".planning"
 
@@ -96,7 +98,7 @@ def is_relative_to(path: Path, base: Path) -> bool:
     return True
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class PlanRef:
     """One PLAN.md and where its SUMMARY is (or would be written)."""
 
@@ -118,7 +120,7 @@ class PlanRef:
         return f"PlanRef({self.id!r}, {str(self.plan_path)!r})"
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Phase:
     dir: Path
     number: str  # as in the folder: "02.1", "12A", "01"

@@ -11,9 +11,11 @@ status says complete.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
+
+from planner.records import record
 
 _PHASE_RE = re.compile(
     r"^\s*(?:\[(?P<box>[ xX])\]\s*)?(?:\*\*|__)?\s*Phase\s+"
@@ -44,7 +46,7 @@ def phase_key(number: str) -> str:
     return "".join(out)
 
 
-@dataclass
+@record
 class RoadmapPhase:
     number: str
     name: str | None = None
@@ -58,7 +60,7 @@ class RoadmapPhase:
         return phase_key(self.number)
 
 
-@dataclass
+@record
 class Roadmap:
     path: Path | None
     phases: list[RoadmapPhase] = field(default_factory=list)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import Diagnostic, Severity
+from planner.gcpause import collector_paused
 from planner.roadmap import Roadmap, RoadmapPhase, load_roadmap, phase_key
 from planner.status_report import (
     PhaseState,
@@ -58,6 +59,11 @@ def compute_status(ws: Workspace, phase_ref: str | None = None) -> StatusReport:
 
     An unknown reference raises the workspace's GsdError (exit 3).
     """
+    with collector_paused():  # every document read lives until the report: see gcpause
+        return _compute(ws, phase_ref)
+
+
+def _compute(ws: Workspace, phase_ref: str | None) -> StatusReport:
     diagnostics: list[Diagnostic] = []
     roadmap = _roadmap(ws, diagnostics)
     ledger = _ledger(ws)

@@ -15,7 +15,7 @@ Layouts seen in real repositories (../shared/corpus):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -31,6 +31,7 @@ from planner.phasedirs import (
     parse_phase_dir,
     subdirs,
 )
+from planner.records import record
 from planner.refsyntax import looks_like_path
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ CODES = {
     "GSD208": "the current directory no longer exists (checked in planner.__main__)",
 }
 
-@dataclass(eq=False)
+@record(eq=False)
 class Workspace:
     root: Path  # the folder that holds .planning/ (commands run here)
     planning: Path

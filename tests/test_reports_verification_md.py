@@ -506,3 +506,41 @@ def test_artifact_details_say_the_line_count_once() -> None:
     text = render_verification(pv)
     row = next(ln for ln in text.splitlines() if ln.startswith("| `backend/tests/conftest.py`"))
     assert row.endswith("| ✓ VERIFIED | exists, 66 lines |")
+
+
+def _unchanged_by_rendering(old: str, pv: PhaseVerification) -> bool:
+    """The rule as it was first written: re-render with the file's own time, else the marker."""
+    from planner.reports.verification_md import _MARKER, _file_digest, results_digest
+
+    stamp = previous_verified(old)
+    if stamp and render_verification(pv.model_copy(update={"verified_at": stamp})) == old:
+        return True
+    m = _MARKER.search(old)
+    return bool(m and m["r"] == results_digest(pv) and m["f"] == _file_digest(old[: m.start()]))
+
+
+def test_unchanged_reads_the_marker_only_with_the_same_answers(seeds_dir: Path) -> None:
+    from planner.reports.verification_md import unchanged
+
+    written = render_verification(sample())
+    failed = sample(verified_at=T1)
+    failed.plans[0].truths[0].status = TruthStatus.FAILED
+    failed = build(failed.plans, completeness=failed.completeness, verified_at=T1)
+    olds = {
+        "as written": written,
+        "another time": render_verification(sample(verified_at=T1)),
+        "edited body": written.replace("## Goal Achievement", "## Goal  Achievement"),
+        "edited status": written.replace("status: gaps_found", "status: passed"),
+        "marker only": written[written.rindex("\n<!--") :],
+        "no marker": written[: written.rindex("\n<!--") + 1],
+        "seed": (seeds_dir / SEED_VERIFICATION).read_text(encoding="utf-8"),
+        "empty": "",
+    }
+    answers = {}
+    for name, old in olds.items():
+        for pv in (sample(), sample(verified_at=T1), failed):
+            assert unchanged(old, pv) == _unchanged_by_rendering(old, pv), name
+            answers[name, pv is failed] = unchanged(old, pv)
+    assert answers["as written", False] and answers["another time", False]
+    assert not answers["as written", True] and not answers["edited status", False]
+    assert not answers["edited body", False] and not answers["seed", False]

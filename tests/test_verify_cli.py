@@ -326,10 +326,10 @@ def test_colour_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_diagnostic_codes_are_in_range_and_documented() -> None:
     from planner.commands import verify
-    from planner.verify import agent_judge, commands, completeness, loading
+    from planner.verify import agent_judge, completeness, evidence, loading
 
     codes: list[str] = []
-    for module in (verify, loading, commands, completeness, agent_judge):
+    for module in (verify, loading, evidence, completeness, agent_judge):
         codes += list(module.CODES)
     assert len(codes) == len(set(codes))
     assert all(900 <= int(c[3:]) <= 949 for c in codes), codes

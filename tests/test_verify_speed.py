@@ -100,6 +100,12 @@ def py_project(tmp_path: Path) -> Path:
         ),
         (["plan", "26-04", "--json"], VerifyArgs(scope="plan", ref="26-04", json_out=True)),
         (["phase", "--static", "02.1"], VerifyArgs(scope="phase", ref="02.1", static=True)),
+        (["phase", "1", "--jobs", "2"], VerifyArgs(scope="phase", ref="1", jobs=2)),
+        (["phase", "1", "--format", "github"], VerifyArgs(scope="phase", ref="1", fmt="github")),
+        (
+            ["phase", "1", "--junit", "out.xml"],
+            VerifyArgs(scope="phase", ref="1", junit=Path("out.xml")),
+        ),
     ],
 )
 def test_parse_fast_reads_the_common_shapes(argv: list[str], expected: VerifyArgs) -> None:
@@ -112,9 +118,9 @@ def test_parse_fast_reads_the_common_shapes(argv: list[str], expected: VerifyArg
         [],
         ["phase"],
         ["phase", "1", "2"],
-        ["phase", "1", "--jobs", "2"],
-        ["phase", "1", "--format", "github"],
-        ["phase", "1", "--junit", "out.xml"],
+        ["phase", "1", "--jobs", "0"],
+        ["phase", "1", "--format", "json"],
+        ["phase", "1", "--junit"],
         ["phase", "1", "--static", "--static"],
         ["phase", "1", "--help"],
         ["phase", "1", "-h"],
@@ -197,6 +203,15 @@ def test_static_no_write_run_imports_only_what_it_uses(py_project: Path, tmp_pat
         "planner.reports.templates",
         "planner.verify.agent_judge",  # no --agent
         "planner.checks.lang_braces",  # no brace-language file in the project
+        "subprocess",  # no process, no git: nothing to start one
+        "selectors",
+        "socket",
+        "planner.verify.commands",  # the runner's side of verify
+        "planner.execution.ledger",  # the project has no ledger
+        "planner.execution.jobs",
+        "planner.execution.done_claims",  # no task result to check a done claim against
+        "planner.execution.expectations",
+        "pydantic",
     }
     assert sorted(never & imported) == []
 
@@ -218,3 +233,102 @@ except KeyError:
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout == "ok\n", done.stderr
+
+
+def _imports(
+    root: Path, tmp_path: Path, *args: str
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    out = tmp_path / "imported.json"
+    env = {**_env(), "IMPORTED_TO": str(out)}
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS, *args], cwd=root, env=env, capture_output=True, text=True
+    )
+    return done, set(json.loads(out.read_text()))
+
+
+TASKS = """<tasks>
+<task type="auto">
+  <name>Build it</name>
+  <verify>
+    echo "boom happened"
+  </verify>
+  <done>No "boom" errors</done>
+</task>
+</tasks>
+"""
+
+
+def test_static_run_reads_the_ledger_and_writes_nothing_to_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", {"01-01": plan_text("1", "01", MUST, TASKS)}, files=PY_ONLY)
+    ran = _fast(root, "phase", "1", "--no-write", "--json")  # runs the task: result to the ledger
+    assert ran.returncode == 1, ran.stderr
+    ledger = root / ".planning" / ".gsd" / "ledger" / "01-01.jsonl"
+    before = ledger.read_bytes()
+    done, imported = _imports(root, tmp_path, "phase", "1", "--static", "--no-write", "--json")
+    # The ledger's result, its done claim checked as in the run that recorded it.
+    gaps = {g["truth"]: g["reason"] for g in json.loads(done.stdout)["gaps"]}
+    assert gaps == {g["truth"]: g["reason"] for g in json.loads(ran.stdout)["gaps"]}
+    assert gaps["Task 1 of 01-01 (Build it): verification passes"].startswith(
+        'verification failed: 1 of 1 commands did not pass: `echo "boom happened"`: failed '
+        '(exit 0); expectation not met: done: No "boom" errors'
+    )
+    assert ledger.read_bytes() == before  # no run started, none ended
+    assert {"planner.execution.ledger", "planner.execution.expectations"} <= imported
+    assert sorted(imported & {"planner.execution.runner", "planner.verify.commands"}) == []
+
+
+def test_unchanged_rerun_renders_and_validates_nothing(py_project: Path, tmp_path: Path) -> None:
+    assert _fast(py_project, "phase", "1", "--static").returncode == 1
+    (py_project / "src" / "gone.py").write_text("x = 1\n", encoding="utf-8")  # a gap closes
+    assert _fast(py_project, "phase", "1", "--static").returncode == 1
+    report = py_project / ".planning" / "phases" / "01-demo" / "01-VERIFICATION.md"
+    written = report.read_bytes()
+    assert b"re_verification:\n  previous_status: gaps_found\n" in written
+    done, imported = _imports(py_project, tmp_path, "phase", "1", "--static")
+    assert "gaps found" in done.stdout, done.stderr  # (IMPORTS exits 0)
+    assert "(unchanged)" in done.stdout and report.read_bytes() == written
+    # The file's marker says so: nothing re-rendered, its re_verification read without pydantic.
+    assert sorted(imported & {"jinja2", "pydantic", "planner.reports.templates"}) == [
+        "planner.reports.templates"
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {},
+        {"previous_status": None, "previous_score": None},
+        {
+            "previous_status": "gaps_found",
+            "previous_score": "3/5 must-haves verified",
+            "gaps_closed": ["Artifact `src/a.py` exists"],
+            "gaps_remaining": [],
+            "regressions": ["B holds", "C holds"],
+            "gaps_dropped": ["D holds"],
+        },
+        {"gaps_closed": ("a",)},  # the rest goes to pydantic, as before
+        {"previous_score": 5},
+        {"gaps_closed": ["a", 1]},
+        {"gaps_closed": None},
+        {"unknown": "x", "gaps_closed": ["a"]},
+        "not a mapping",
+    ],
+)
+def test_carried_re_verification_is_what_pydantic_validates(raw: object) -> None:
+    from pydantic import ValidationError
+
+    from planner.documents.models import Verification
+    from planner.reports.phase import ReVerificationResult
+    from planner.verify.report import carried_re_verification
+
+    previous = Verification(path="x", frontmatter={"re_verification": raw})
+    expected: ReVerificationResult | None = None
+    if isinstance(raw, dict):
+        try:
+            expected = ReVerificationResult.model_validate(raw)
+        except ValidationError:
+            expected = None
+    got = carried_re_verification(previous)
+    assert got == expected
+    if got is not None and isinstance(raw, dict) and isinstance(raw.get("gaps_closed"), list):
+        assert got.gaps_closed is not raw["gaps_closed"]  # a copy, as pydantic makes

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.config import GsdConfig, load_config
 from planner.errors import ExitCode, GsdError
@@ -106,3 +108,57 @@ def test_top_level_must_be_an_object(tmp_path: Path) -> None:
     planning = write(tmp_path, "[1, 2]")
     with pytest.raises(GsdError, match="must hold a JSON object, not list"):
         load_config(planning)
+
+
+# The pydantic-free reading of a plain `gsd` section (config._plain_section) against pydantic.
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 10**6)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_keys = st.sampled_from(["timeout", "jobs", "agent", "agent_timeout", "path_map", "timout"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_keys, _json_values, max_size=4) | _json_values)
+def test_a_plain_section_reads_as_pydantic_reads_it(section: object) -> None:
+    from pydantic import ValidationError
+
+    from planner.config import _plain_section
+    from planner.config_schema import ConfigFile
+
+    plain = _plain_section(section)
+    try:
+        expected = ConfigFile.model_validate({"gsd": section}).gsd.model_dump(exclude_unset=True)
+    except ValidationError:
+        assert plain is None  # every invalid section goes to pydantic for its messages
+        return
+    if plain is not None:
+        assert plain == expected
+        assert [type(v) for v in plain.values()] == [type(v) for v in expected.values()]
+
+
+def test_the_common_sections_are_read_without_pydantic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    planning = tmp_path / ".planning"
+    planning.mkdir()
+    (planning / "config.json").write_text(
+        '{"mode": "yolo", "gsd": {"timeout": 60, "jobs": 2, "agent": "claude -p",'
+        ' "agent_timeout": 600, "path_map": {"/old": "/new"}}}'
+    )
+    code = (
+        "import sys\nfrom planner.config import load_config\n"
+        f"c = load_config({str(planning)!r})\n"
+        "print(c.timeout, c.jobs, c.agent, c.agent_timeout, c.path_map, 'pydantic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "60.0 2 claude -p 600.0 {'/old': '/new'} False"

@@ -236,14 +236,7 @@ class _Checker:
 
     def _find_export(self, rels: list[str], name: str) -> Evidence | None:
         for rel in rels:
-            parsed = self.ctx.symbols.parse(rel)
-            if parsed is None:
-                continue
-            line = parsed.exports.get(name)
-            if line is None and "." in name and name.split(".")[0] in parsed.exports:
-                # A member of an exported class or type: reachable through it.
-                members = parsed.lookup(name)
-                line = members[0].line if members else None
+            line = self.ctx.symbols.export_line(rel, name)
             if line is None:
                 continue
             source = self.ctx.files.get(rel)

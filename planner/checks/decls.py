@@ -6,10 +6,14 @@ Filled by `lang_python` (ast, or indentation patterns for huge/broken files) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NamedTuple
+import re
+from dataclasses import field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import regex
+from planner.records import record
+
+if TYPE_CHECKING:
+    import regex
 
 LANG_BY_EXT: dict[str, str] = {
     ".py": "python",
@@ -34,9 +38,48 @@ LANG_BY_EXT: dict[str, str] = {
 
 FUNCTION_KINDS = frozenset({"function", "method"})
 
+
+class AsciiFirst:
+    """A pattern that `regex` defines, run by `re` where the two engines surely agree.
+
+    `\\w \\s \\b` and case folding differ between them on some non-ASCII characters (combining
+    marks, `²`, U+001C..U+001F): on ASCII text, `re` with re.ASCII gives `regex`'s answers for every
+    character, so it runs there (str.isascii is O(1)); other text goes to `regex`, imported and
+    compiled on first need. A verify run over ASCII sources never imports `regex`.
+    Flags are the bits `re` and `regex` share (IGNORECASE, MULTILINE, DOTALL).
+    """
+
+    __slots__ = ("_unicode", "ascii", "flags", "source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source, self.flags = source, flags
+        self.ascii = re.compile(source, flags | re.ASCII)
+        self._unicode: regex.Pattern[str] | None = None
+
+    def unicode(self) -> regex.Pattern[str]:
+        if self._unicode is None:
+            import regex
+
+            self._unicode = regex.compile(self.source, self.flags)
+        return self._unicode
+
+    def search(self, text: str, pos: int = 0, timeout: float | None = None) -> Any:
+        """A match or None; `timeout` bounds `regex` runs only (`re` runs only linear patterns
+        of ours, never a plan's)."""
+        if text.isascii():
+            return self.ascii.search(text, pos)
+        return self.unicode().search(text, pos, timeout=timeout)
+
+    def match(self, text: str) -> Any:
+        return self.ascii.match(text) if text.isascii() else self.unicode().match(text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self.ascii.findall(text) if text.isascii() else self.unicode().findall(text)
+
+
 # A comment that says the line is a stand-in: `return None  # placeholder`, `return []  // stub`.
-PLACEHOLDER_COMMENT = regex.compile(
-    r"(?:#|//)[^\n]*\b(?:placeholder|stub|dummy|not\s+(?:yet\s+)?implemented)\b", regex.IGNORECASE
+PLACEHOLDER_COMMENT = AsciiFirst(
+    r"(?:#|//)[^\n]*\b(?:placeholder|stub|dummy|not\s+(?:yet\s+)?implemented)\b", re.IGNORECASE
 )
 
 
@@ -65,7 +108,7 @@ class Symbol(NamedTuple):
         return f"{self.file}:{self.line}"
 
 
-@dataclass
+@record
 class FileSymbols:
     rel: str
     language: str

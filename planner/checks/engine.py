@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planner.checks.artifacts import check_artifact
@@ -26,6 +26,7 @@ from planner.checks.symbols import SymbolIndex
 from planner.checks.truths import check_truth
 from planner.documents.models import Override, Plan, Verification
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 from planner.results import (
     CommandResult,
     LedgerEntry,
@@ -48,7 +49,7 @@ def all_codes() -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-@dataclass
+@record
 class CheckContext:
     root: Path
     files: FileCache

@@ -11,9 +11,12 @@ import bisect
 import operator
 import os
 from collections import Counter
+from dataclasses import field
 from itertools import accumulate, count
 from pathlib import Path
 from typing import BinaryIO
+
+from planner.records import record
 
 CODES = {
     "GSD405": "file larger than the read cap: only its head was checked",
@@ -139,29 +142,19 @@ def clip(text: str, width: int = _EVIDENCE_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+@record
 class SourceFile:
-    """One file's text and what is computed once about it (a plain class: a dataclass costs a
-    millisecond to build at import)."""
+    rel: str  # project-relative posix path
+    text: str
+    size: int  # bytes on disk
+    truncated: bool = False
+    binary: bool = False
+    lines: LineIndex = field(init=False, repr=False)
+    _line_count: int | None = field(default=None, init=False, repr=False)
+    _found: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
-    __slots__ = ("_found", "_line_count", "binary", "lines", "rel", "size", "text", "truncated")
-
-    def __init__(
-        self, rel: str, text: str, size: int, truncated: bool = False, binary: bool = False
-    ) -> None:
-        self.rel = rel  # project-relative posix path
-        self.text = text
-        self.size = size  # bytes on disk
-        self.truncated = truncated
-        self.binary = binary
-        self.lines = LineIndex(text)
-        self._line_count: int | None = None
-        self._found: dict[str, int] = {}
-
-    def __repr__(self) -> str:
-        return (
-            f"SourceFile(rel={self.rel!r}, text={self.text[:40]!r}..., size={self.size}, "
-            f"truncated={self.truncated}, binary={self.binary})"
-        )
+    def __post_init__(self) -> None:
+        self.lines = LineIndex(self.text)
 
     def find(self, needle: str) -> int:
         """text.find(needle), searched once per run: plans often repeat a `contains` claim."""

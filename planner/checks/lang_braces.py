@@ -17,6 +17,7 @@ from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
 from planner.checks.lang_specs import ID, ID_RE, SPECS, M, Skipped, Spec
 from planner.checks.twins import EnginePattern
+from planner.records import record
 
 
 def _words(text: str) -> list[str]:
@@ -196,14 +197,14 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
+@record
 class _Raw:
-    __slots__ = ("exported", "kw", "name", "name_end", "offset", "recv")
-
-    def __init__(
-        self, *, offset: int, name_end: int, name: str, kw: str, exported: bool, recv: str | None
-    ) -> None:
-        self.offset, self.name_end, self.name, self.kw = offset, name_end, name, kw
-        self.exported, self.recv = exported, recv
+    offset: int
+    name_end: int
+    name: str
+    kw: str
+    exported: bool
+    recv: str | None
 
 
 def _exported(spec: Spec, match: re.Match[str], name: str, groups: Mapping[str, int]) -> bool:

@@ -8,22 +8,23 @@ assignments and closes each block at the next line indented no deeper.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import re
 
-import regex
-
-from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
+from planner.checks.decls import PLACEHOLDER_COMMENT, AsciiFirst, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
+from planner.records import record
 
 AST_MAX_BYTES = 256 * 1024
 
 _ABSTRACT = frozenset({"abstractmethod", "abstractproperty", "overload"})
-_DEF = regex.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
-_MODULE_VAR = regex.compile(r"^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
-_ALL = regex.compile(r"^__all__[ \t]*\+?=[ \t]*[\[(]([^\])]*)[\])]", regex.MULTILINE)
-_QUOTED = regex.compile(r"[\"']([A-Za-z_]\w*)[\"']")
-_STUB_STMT = regex.compile(r"^(?:pass|\.\.\.|raise[ \t]+NotImplementedError\b.*)$")
-_INLINE_BODY = regex.compile(r"\)[^()]*:[ \t]*([^#\s].*)$")
+# Patterns with \w \s \b keep `regex`'s reading of non-ASCII text (AsciiFirst); _ALL has no
+# class the engines define differently, so `re` alone reads it the same.
+_DEF = AsciiFirst(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
+_MODULE_VAR = AsciiFirst(r"^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
+_ALL = re.compile(r"^__all__[ \t]*\+?=[ \t]*[\[(]([^\])]*)[\])]", re.MULTILINE)
+_QUOTED = AsciiFirst(r"[\"']([A-Za-z_]\w*)[\"']")
+_STUB_STMT = AsciiFirst(r"^(?:pass|\.\.\.|raise[ \t]+NotImplementedError\b.*)$")
+_INLINE_BODY = AsciiFirst(r"\)[^()]*:[ \t]*([^#\s].*)$")
 # isinstance with a tuple: cheaper than with a `A | B` union, once per statement of every file.
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _ASSIGN_NODES = (ast.Assign, ast.AnnAssign)
@@ -207,7 +208,7 @@ def _indent_width(indent: str) -> int:
     return len(indent.expandtabs(8))
 
 
-@dataclass
+@record
 class _Block:
     name: str
     qualname: str | None  # None: a local scope (a def inside a def), not indexed
@@ -269,7 +270,7 @@ def _parse_lines(source: SourceFile) -> FileSymbols:
     for block in blocks:
         if block.qualname is None:
             continue
-        stub = block.kind in ("function", "method") and _stub_by_lines(
+        stub = block.kind in ("function", "method") and stub_by_lines(
             lines, block.line, block.end_line
         )
         found.symbols.append(
@@ -293,7 +294,7 @@ def _parse_lines(source: SourceFile) -> FileSymbols:
     return found
 
 
-def _stub_by_lines(lines: list[str], line: int, end: int) -> bool:
+def stub_by_lines(lines: list[str], line: int, end: int) -> bool:
     body = [ln.strip() for ln in lines[line:end]]
     body = [ln for ln in body if ln and not ln.startswith("#")]
     inline = _INLINE_BODY.search(lines[line - 1])

@@ -10,44 +10,31 @@ from __future__ import annotations
 import re
 
 from planner.checks.twins import EnginePattern
+from planner.records import record
 
 M = re.MULTILINE
 ID = r"[A-Za-z_$][\w$]*"
 ID_RE = EnginePattern(ID, unicode_sensitive=True)
 
 
-# Plain classes, not dataclasses: building a dataclass costs a millisecond at import.
+@record(frozen=True)
 class Skipped:
     """Comments and strings, in the order a scan tries them: where braces do not count."""
 
-    __slots__ = ("pattern", "starts")
-
-    def __init__(self, pattern: re.Pattern[str], starts: str) -> None:
-        self.pattern = pattern
-        self.starts = starts  # the characters a comment or a string begins with
+    pattern: re.Pattern[str]
+    starts: str  # the characters a comment or a string begins with
 
 
+@record(frozen=True)
 class Spec:
-    __slots__ = ("containers", "decls", "export_rule", "heads", "private_mods", "skip")
-
-    def __init__(
-        self,
-        *,
-        decls: tuple[EnginePattern, ...],
-        containers: frozenset[str],
-        skip: Skipped,
-        private_mods: frozenset[str] = frozenset(),
-        export_rule: str = "keyword",
-        heads: tuple[tuple[str, ...], ...] = (),
-    ) -> None:
-        self.decls = decls
-        self.containers = containers  # keywords whose body qualifies members: class, impl, ...
-        self.skip = skip  # comments and strings (lang_braces blanks them out)
-        self.private_mods = private_mods  # Swift/Kotlin: public unless one of these
-        self.export_rule = export_rule  # keyword | capital | underscore | mods
-        # Per pattern of `decls`: the words that begin every line it can match, so that it is
-        # tried at those lines only (lang_braces._at_lines); () or absent: tried everywhere.
-        self.heads = heads
+    decls: tuple[EnginePattern, ...]
+    containers: frozenset[str]  # keywords whose body qualifies members: class, impl, ...
+    skip: Skipped  # comments and strings (lang_braces blanks them out)
+    private_mods: frozenset[str] = frozenset()  # Swift/Kotlin: a declaration is public unless these
+    export_rule: str = "keyword"  # keyword | capital | underscore | mods
+    # Per pattern of `decls`: the words that begin every line it can match, so that it is tried
+    # at those lines only (lang_braces._at_lines); () or absent: tried everywhere.
+    heads: tuple[tuple[str, ...], ...] = ()
 
 
 def _skipped(dq: str, sq: str, bt: str) -> Skipped:

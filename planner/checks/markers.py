@@ -22,6 +22,7 @@ import re
 from planner.checks.decls import FileSymbols
 from planner.checks.filecache import SourceFile, clip
 from planner.checks.twins import EnginePattern
+from planner.records import record
 from planner.results import MarkerHit
 
 MAX_HITS = 50  # per file; the count of the rest is reported, not each line
@@ -125,15 +126,10 @@ def could_have_stubs(text: str, language: str | None) -> bool:
     return language == "python" and bool(_DOCSTRING_BODY.search(text))
 
 
+@record
 class MarkerScan:
-    __slots__ = ("hits", "total")
-
-    def __init__(self, hits: list[MarkerHit], total: int) -> None:
-        self.hits = hits
-        self.total = total  # hits found, including those past MAX_HITS
-
-    def __repr__(self) -> str:
-        return f"MarkerScan(hits={self.hits!r}, total={self.total})"
+    hits: list[MarkerHit]
+    total: int  # hits found, including those past MAX_HITS
 
 
 def scan_markers(source: SourceFile, symbols: FileSymbols | None = None) -> MarkerScan:

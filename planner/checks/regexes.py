@@ -25,6 +25,7 @@ import time
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from planner.checks.twins import Twin, re_twin, regex_module
+from planner.records import record
 
 if TYPE_CHECKING:
     import regex
@@ -55,38 +56,17 @@ class BudgetExhausted(Exception):
         self.budget = budget
 
 
-# Plain classes, not dataclasses: building a dataclass costs a millisecond at import.
+@record
 class Hit:
-    __slots__ = ("end", "start")
-
-    def __init__(self, start: int, end: int) -> None:
-        self.start, self.end = start, end
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Hit) and (self.start, self.end) == (other.start, other.end)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
-
-    def __repr__(self) -> str:
-        return f"Hit(start={self.start}, end={self.end})"
+    start: int
+    end: int
 
 
+@record(frozen=True)
 class Literal:
     """A pattern without regex syntax: the text it matches, searched with str.find."""
 
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Literal) and self.text == other.text
-
-    def __hash__(self) -> int:
-        return hash((Literal, self.text))
-
-    def __repr__(self) -> str:
-        return f"Literal(text={self.text!r})"
+    text: str
 
 
 Compiled: TypeAlias = "regex.Pattern[str] | re.Pattern[str] | Literal | Twin"

@@ -1,7 +1,9 @@
 """A lazy symbol index of the project: only what plans name gets parsed.
 
 Lookups, cheapest first:
-- `lookup_in_file(rel, name)`: parse one file (cached) and look the name up;
+- `lookup_in_file(rel, name)`: parse one file (cached) and look the name up; a Python file's
+  top-level def/class that nothing else can declare is answered by a scan instead (pyscan);
+- `export_line(rel, name)`: where a file exports a name, settled by a scan when pyscan can;
 - `find(name, hints)`: the hint files first (the plan's files_modified, artifacts, the other end of
   a link); only when they do not declare it, one walk of the tree lists the source files, a
   substring grep narrows them to files that mention the name, a declaration pattern narrows
@@ -14,16 +16,15 @@ Files are read through the run's FileCache, so a file is read once however often
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import regex
-
-from planner.checks.decls import FileSymbols, Symbol, language_of
-from planner.checks.filecache import FileCache
+from planner.checks import pyscan
+from planner.checks.decls import AsciiFirst, FileSymbols, Symbol, language_of
+from planner.checks.filecache import FileCache, SourceFile
 from planner.checks.pathmemo import PathMemo
 from planner.checks.paths import IGNORED_DIRS, PathRefused, walk_files
-from planner.checks.pyscan import declares_top_level
 
 CODES = {
     "GSD407": "symbol defined in several files: ambiguous",
@@ -56,15 +57,16 @@ _SUFFIX_NAMES = tuple(
 )
 
 
-def _declaration_of(name: str) -> regex.Pattern[str]:
-    word = regex.escape(name)
-    return regex.compile(
+def _declaration_of(name: str) -> AsciiFirst:
+    # Linear: each repeated group ends at a separator its neighbour cannot match.
+    word = re.escape(name)
+    return AsciiFirst(
         r"(?:\b(?:def|class|function\*?|func|fn|fun|struct|enum|trait|interface|type|protocol|object"
         r"|mod|const|let|var|val|typealias|typedef|mixin|extension|impl(?:<[^>\n]*>)?)[ \t]+"
         rf"(?:\([^)\n]*\)[ \t]*)?(?:[\w.<>?]+\.)?{word}\b)"
         rf"|^[ \t]*{word}[ \t]*(?::[^=\n]*)?=(?!=)"
         rf"|^[ \t]*(?:[\w<>?,\[\]]+[ \t]+)*{word}[ \t]*(?:<[^>\n]*>)?[ \t]*\(",
-        regex.MULTILINE,
+        re.MULTILINE,
     )
 
 
@@ -76,6 +78,7 @@ class SymbolIndex:
         self.cache = cache
         self.index_max_bytes = index_max_bytes
         self.parsed = 0  # files parsed (for the bench and tests)
+        self.scanned = 0  # questions answered by pyscan instead of a parse (bench, tests)
         self.scans = 0  # tree walks for a name the hints did not declare
         self._symbols: dict[str, FileSymbols | None] = {}
         self._all_files: list[str] | None = None
@@ -121,16 +124,47 @@ class SymbolIndex:
         return result
 
     def lookup_in_file(self, rel: str, qualname: str) -> list[Symbol]:
+        if rel not in self._symbols and "." not in qualname:
+            source = self._python_source(rel)
+            found = pyscan.top_level_symbol(source.text, qualname, rel) if source else None
+            if found is not None:
+                self.scanned += 1
+                return [found]
         parsed = self.parse(rel)
         return parsed.lookup(qualname) if parsed else []
+
+    def export_line(self, rel: str, name: str) -> int | None:
+        """The line where a file exports `name` (a member of an exported class or type counts),
+        None when it does not or is no source file. Without a parse when pyscan proves it."""
+        if rel not in self._symbols:
+            source = self._python_source(rel)
+            line = pyscan.export_line(source.text, name) if source else None
+            if line is not None:
+                self.scanned += 1
+                return line or None
+        parsed = self.parse(rel)
+        if parsed is None:
+            return None
+        line = parsed.exports.get(name)
+        if line is None and "." in name and name.split(".")[0] in parsed.exports:
+            members = parsed.lookup(name)  # a member, reachable through its exported owner
+            line = members[0].line if members else None
+        return line
+
+    def _python_source(self, rel: str) -> SourceFile | None:
+        """The text of a Python file that parse() would parse, else None."""
+        if language_of(rel) != "python":
+            return None
+        source = self.cache.get(rel)
+        return source if source is not None and not source.binary else None
 
     def surely_declares(self, rel: str, name: str) -> bool:
         """True when `lookup_in_file(rel, name)` is sure to find `name`, settled without a parse
         (pyscan: a Python file's top-level def/class); False means "parse to know"."""
-        if rel in self._symbols or language_of(rel) != "python":
+        if rel in self._symbols:
             return False
-        source = self.cache.get(rel)
-        return source is not None and not source.binary and declares_top_level(source.text, name)
+        source = self._python_source(rel)
+        return source is not None and pyscan.declares_top_level(source.text, name)
 
     # -- the tree ---------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +30,7 @@ from planner.errors import Diagnostic, ExitCode, GsdError, Severity, UsageError
 from planner.execution.jobs import DEFAULT_AGENT_TIMEOUT, ExecEvents, ExecOptions, PlanJob
 from planner.execution.pathmap import parse_map_arg
 from planner.execution.phase_exec import PhaseOutcome, run_plans
+from planner.records import record
 from planner.waves import compute_waves
 from planner.workspace import Phase, PlanRef, Workspace
 
@@ -48,7 +49,7 @@ LOCK_WAIT_ENV = "GSD_LOCK_WAIT"  # seconds a second execution of a plan waits (d
 
 
 # Plain dataclasses, not pydantic models: they exist before the first command starts.
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class ExecuteRequest:
     target: list[str]  # ["26-04"] or ["phase", "26"]
     jobs: int | None = None
@@ -64,7 +65,7 @@ class ExecuteRequest:
     command_line: str | None = None  # for the ledger and the lock holder (default: from target)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class ExecuteResult:
     mode: Literal["plan", "phase"]
     phase: str | None = None

@@ -15,19 +15,18 @@ finding, else 0 (warnings allowed); 5 when there was nothing to lint.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planner.documents.loader import load_document
 from planner.documents.models import DocKind, Loaded
 from planner.errors import Diagnostic, GsdError, Severity, has_errors
+from planner.gcpause import collector_paused
 from planner.lint import commands, frontmatter, graph, musthaves, reports, tasks
 from planner.lint.base import LintContext, LintDoc
 from planner.lint.report import LintFile, LintReport
+from planner.records import record
 from planner.workspace import PLANNING, Phase, PlanRef, Workspace, expand_user
 
 CODES = {
@@ -60,7 +59,7 @@ def lint(
     `workspace` is the project of --root or of the current directory (None when there is none);
     `explicit_root` says it came from --root, which confines path targets to it.
     """
-    with _collector_paused():
+    with collector_paused():
         return _lint(targets, workspace, explicit_root)
 
 
@@ -97,22 +96,7 @@ def _lint(
     return LintReport.build(files, diagnostics, unresolved=run.unresolved)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading builds many objects that all live until the report is made: the cyclic garbage
-    collector, triggered by allocation counts, would walk them again and again to free nothing
-    (5-10% of a lint run). Paused until the run's documents are released (when `_lint` returns,
-    reference counting frees them); a later collection takes any cycle left."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@dataclass
+@record
 class _Run:
     default: Workspace | None
     confined: bool

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from planner.datamodel import DataModel, model
 from planner.documents.models import DocKind, Loaded, Plan, Summary, Verification
 from planner.errors import Diagnostic, ExitCode, GsdError
+from planner.records import record
 from planner.workspace import Phase, PlanRef, Workspace, expand_user
 
 CODES = {
@@ -51,7 +52,7 @@ class PhaseView(DataModel):
     verification: DocView | None = None
 
 
-@dataclass
+@record
 class ShowResult:
     """The view (the data `--json` prints) and the exit code it implies."""
 

@@ -49,12 +49,13 @@ The run is a list of named steps (`STEPS`), each a small function:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.documents.models import Verification
 from planner.errors import Diagnostic, ExitCode, UsageError
+from planner.records import record
 from planner.reports.phase import PhaseVerification, VerificationStatus, plan_status
 from planner.results import PlanCheckResult
 from planner.verify.render import github_lines, messages, text_lines
@@ -71,7 +72,7 @@ CODES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VerifyOptions:
     static: bool = False
     jobs: int | None = None
@@ -84,14 +85,14 @@ class VerifyOptions:
     verified_at: str | None = None  # fixed report time (tests); default: now
 
 
-@dataclass
+@record
 class Scope:
     phase: Phase
     plans: list[PlanRef]
     whole_phase: bool
 
 
-@dataclass
+@record
 class Settings:
     jobs: int
     default_timeout: float
@@ -100,7 +101,7 @@ class Settings:
     agent_timeout: float
 
 
-@dataclass
+@record
 class Run:
     """Everything the steps hand to each other."""
 
@@ -125,7 +126,7 @@ class Run:
     junit_path: Path | None = None
 
 
-@dataclass
+@record
 class VerifyOutcome:
     report: PhaseVerification
     whole_phase: bool
@@ -180,8 +181,6 @@ def _run(run: Run) -> VerifyOutcome:
 
 
 def resolve_settings(run: Run) -> None:
-    from planner.execution.pathmap import parse_map_arg
-
     opts, config = run.options, run.ws.config()
     jobs = opts.jobs if opts.jobs is not None else config.jobs
     if jobs < 1 or (opts.timeout is not None and opts.timeout <= 0):
@@ -190,7 +189,11 @@ def resolve_settings(run: Run) -> None:
             code="GSD902",
             hint="--jobs N with N >= 1, --timeout S with S > 0 (seconds)",
         )
-    pairs = [*config.path_map.items(), *(parse_map_arg(a) for a in opts.map_paths)]
+    pairs = list(config.path_map.items())
+    if opts.map_paths:
+        from planner.execution.pathmap import parse_map_arg
+
+        pairs += [parse_map_arg(a) for a in opts.map_paths]
     default_timeout = opts.timeout if opts.timeout is not None else config.timeout
     run.settings = Settings(
         jobs=jobs,
@@ -210,18 +213,32 @@ def load(run: Run) -> None:
 
 
 def run_commands(run: Run) -> None:
+    assert run.settings is not None
+    if run.options.static:
+        # Nothing runs: the truths' verify: texts are only read, for their diagnostics.
+        from planner.verify.evidence import truth_commands
+
+        for lp in run.plans:
+            diagnostics: list[Diagnostic] = []
+            truth_commands(lp.plan, diagnostics)
+            run.command_diagnostics[lp.ref.id] = diagnostics
+        if run.settings.agent:  # the judge records its calls under this run's id
+            from planner.execution.gitstate import git_state
+            from planner.execution.jobs import new_run_id
+
+            run.run_id = new_run_id()
+            run.git = git_state(run.ws.root)
+        return
     from planner.execution.gitstate import git_state
     from planner.execution.ledger import Ledger
     from planner.verify.commands import RunSettings, collect, run_batches
 
-    assert run.settings is not None
     batches = []
     for lp in run.plans:
         timeout = run.options.timeout or lp.plan.frontmatter.timeout or run.settings.default_timeout
         batch = collect(lp.plan, lp.ref.id, run.scope.phase.id, timeout)
         run.command_diagnostics[lp.ref.id] = batch.diagnostics
-        if not run.options.static:
-            batches.append(batch)
+        batches.append(batch)
     ledger = Ledger(run.ws.planning)
     run.run_id = ledger.new_run_id()
     needs_git = any(b.commands for b in batches) or bool(run.settings.agent)
@@ -241,30 +258,34 @@ def run_commands(run: Run) -> None:
 
 def check(run: Run) -> None:
     from planner.checks.engine import CheckContext, check_plan
-    from planner.execution.ledger import Ledger
-    from planner.results import TaskCheck
-    from planner.verify.commands import BatchResult, checkpoint_checks, ledger_task_checks
+    from planner.verify.evidence import checkpoint_checks
 
     ctx = CheckContext.create(run.ws.root, previous=run.previous)
-    ledger = Ledger(run.ws.planning)
+    if run.options.static:
+        from planner.verify.evidence import latest_task_results, ledger_task_checks
+
+        # With --static, task results are the ledger's latest (read when the project has one).
+        latest = latest_task_results(run.ws.planning, [lp.ref.id for lp in run.plans])
+    else:
+        from planner.results import TaskCheck
+        from planner.verify.commands import BatchResult
     for lp in run.plans:
-        commands = run.commands.get(lp.ref.id) or BatchResult()
-        # Fresh task results when verify ran the tasks; with --static, the ledger's latest.
-        tasks = (
-            ledger.latest_task_results(lp.ref.id) if run.options.static else commands.task_entries
-        )
-        plan_ctx = ctx.for_plan(task_results=tasks, command_results=commands.by_truth)
-        result = check_plan(lp.plan, lp.ref.id, plan_ctx)
-        result.commands = list(commands.results)
-        result.tasks = (
-            ledger_task_checks(lp.plan, tasks)
-            if run.options.static
-            else [
+        if run.options.static:
+            tasks = latest[lp.ref.id]
+            result = check_plan(lp.plan, lp.ref.id, ctx.for_plan(task_results=tasks))
+            result.tasks = ledger_task_checks(lp.plan, tasks)
+        else:  # this run's fresh results
+            commands = run.commands.get(lp.ref.id) or BatchResult()
+            plan_ctx = ctx.for_plan(
+                task_results=commands.task_entries, command_results=commands.by_truth
+            )
+            result = check_plan(lp.plan, lp.ref.id, plan_ctx)
+            result.commands = list(commands.results)
+            result.tasks = [
                 TaskCheck(index=t.index, name=t.name, commands=commands.by_task[t.index])
                 for t in lp.plan.tasks
                 if t.index in commands.by_task
             ]
-        )
         result.human += checkpoint_checks(lp.plan, lp.ref.id)
         result.diagnostics = [
             *lp.diagnostics,
@@ -352,6 +373,9 @@ def build_report(run: Run) -> None:
 
 
 def _end_ledger_runs(run: Run) -> None:
+    """Close the runs `run_commands` started (none with --static: nothing ran)."""
+    if run.options.static:
+        return
     from planner.execution.ledger import Ledger, RunStatus
 
     statuses = {

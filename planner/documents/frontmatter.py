@@ -9,13 +9,15 @@ to its line in the file (`line_of`) and to the text the author typed (`raw_scala
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from planner.documents.lazyre import lazy_re
 from planner.documents.yamlload import node_child, parse_yaml
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 
 CODES = {
     "GSD110": "frontmatter opened with `---` is never closed",
@@ -27,12 +29,12 @@ CODES = {
 _CLOSE_RE = re.compile(r"\n((?:---|\.\.\.)[ \t]*)(?=\n|$)")  # searched from the newline before
 _OPEN_RE = re.compile(r"---[ \t]*(?:\n|$)")
 _FM_KEYS = r"(?:phase|plan|status|wave|type|depends_on|must_haves|verified|score|subsystem)"
-_DISPLACED_RE = re.compile(r"\n(---|```ya?ml)[ \t]*\n(?=(?:---[ \t]*\n)?" + _FM_KEYS + r"[ \t]*:)")
-_FENCE_CLOSE_RE = re.compile(r"\n(```[ \t]*)(?=\n|$)")
+_DISPLACED_RE = lazy_re(r"\n(---|```ya?ml)[ \t]*\n(?=(?:---[ \t]*\n)?" + _FM_KEYS + r"[ \t]*:)")
+_FENCE_CLOSE_RE = lazy_re(r"\n(```[ \t]*)(?=\n|$)")
 _DISPLACED_SCAN = 4000  # characters of the file searched for displaced frontmatter
 
 
-@dataclass
+@record
 class FrontmatterResult:
     data: dict[str, Any] = field(default_factory=dict)
     body: str = ""
@@ -131,7 +133,7 @@ def _find_displaced(res: FrontmatterResult, text: str) -> None:
     head = text[:_DISPLACED_SCAN]
     if "---" not in head and "```y" not in head:
         return
-    m = _DISPLACED_RE.search("\n" + head)
+    m = _DISPLACED_RE().search("\n" + head)
     if m is None:
         return
     # offsets in the padded head: m.start() is the start of the opening line in `text`
@@ -139,7 +141,7 @@ def _find_displaced(res: FrontmatterResult, text: str) -> None:
     if any(ln.strip() and not ln.lstrip().startswith("#") for ln in before):
         return  # prose before it: a horizontal rule or an example, not frontmatter
     start = m.end() - 1
-    closer = _CLOSE_RE if m.group(1) == "---" else _FENCE_CLOSE_RE
+    closer = _CLOSE_RE if m.group(1) == "---" else _FENCE_CLOSE_RE()
     c = closer.search(text, start - 1)
     if c is None:
         return

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from planner.documents.verifyblock import dedent, unescape
+from planner.records import record
 
 # Closing structural tags: one alone on a line ends a fence its element opened (_scan_fences).
 _CLOSE_TAG_RE = re.compile(
@@ -22,7 +23,7 @@ _CLOSE_TAG_RE = re.compile(
 _HEADING_RE = re.compile(r"\n(#{1,6})[ \t]+([^\n]*)")
 
 
-@dataclass
+@record
 class Heading:
     level: int
     title: str
@@ -31,7 +32,7 @@ class Heading:
     line: int
 
 
-@dataclass
+@record
 class Body:
     text: str
     first_line: int = 1

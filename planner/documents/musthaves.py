@@ -11,11 +11,11 @@ Shapes seen in real plans and what they become:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from planner.documents.coerce import Path, diag, scalar_text, text_list, to_int
 from planner.documents.frontmatter import FrontmatterResult
+from planner.documents.lazyre import lazy_re
 from planner.documents.models import Artifact, KeyLink, MustHaves, Truth
 from planner.errors import Diagnostic, Severity
 
@@ -31,11 +31,11 @@ CODES = {
 
 W, E = Severity.WARNING, Severity.ERROR
 _KNOWN = ("truths", "artifacts", "key_links")
-_REQ_ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:[-_.][A-Z0-9]+)+$")
-_BARE_PATH_RE = re.compile(
+_REQ_ID_RE = lazy_re(r"^[A-Z][A-Z0-9]*(?:[-_.][A-Z0-9]+)+$")
+_BARE_PATH_RE = lazy_re(
     r"^`?[\w.@~-]*[\w@~-](?:/[\w.@~+-]+)*\.\w{1,8}`?$|^`?[\w.@~-]+(?:/[\w.@~+-]+)+/?`?$"
 )
-_ITEM_LINE_RE = re.compile(r"^\s*-\s+(.*\S)\s*$")
+_ITEM_LINE_RE = lazy_re(r"^\s*-\s+(.*\S)\s*$")
 
 
 def build_must_haves(fm: FrontmatterResult) -> tuple[MustHaves, list[Diagnostic], bool]:
@@ -67,7 +67,11 @@ def build_must_haves(fm: FrontmatterResult) -> tuple[MustHaves, list[Diagnostic]
             return out, diags, True
         if isinstance(raw, list):
             texts = [x for x in raw if isinstance(x, str)]
-            if texts and len(texts) == len(raw) and all(_REQ_ID_RE.match(t.strip()) for t in texts):
+            if (
+                texts
+                and len(texts) == len(raw)
+                and all(_REQ_ID_RE().match(t.strip()) for t in texts)
+            ):
                 out.prose.extend(t.strip() for t in texts)
                 diags.append(
                     diag(
@@ -161,7 +165,7 @@ def _raw_item_text(fm: FrontmatterResult, path: Path) -> str | None:
     if line is None or node is None or node.end_mark.line != node.start_mark.line:
         return None
     src = fm.source_line(line)
-    m = _ITEM_LINE_RE.match(src or "")
+    m = _ITEM_LINE_RE().match(src or "")
     return m.group(1) if m else None
 
 
@@ -247,7 +251,7 @@ def _artifact(
     line = fm.line_of(path)
     if isinstance(item, str):
         text = item.strip()
-        if _BARE_PATH_RE.match(text):
+        if _BARE_PATH_RE().match(text):
             out.artifacts.append(Artifact(path=text.strip("`"), line=line))
             diags.append(
                 diag(
@@ -268,7 +272,7 @@ def _artifact(
     p = item.get("path", item.get("file"))
     if p is None and len(item) == 1:
         ((k, v),) = item.items()
-        if _BARE_PATH_RE.match(str(k).strip()):
+        if _BARE_PATH_RE().match(str(k).strip()):
             out.artifacts.append(
                 Artifact(
                     path=str(k).strip().strip("`"),

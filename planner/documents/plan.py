@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from planner.documents.coerce import path_of
+from planner.documents.lazyre import lazy_re
 from planner.documents.markdown import Body, clean, one_line
 from planner.documents.models import Reference, Task, TaskForm, VerifyBlock
 from planner.documents.verifyblock import split_verify
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 
 CODES = {
     "GSD150": "<task> (or <feature>) opened and never closed",
@@ -55,8 +57,8 @@ _KNOWN_CHILDREN = frozenset(
     )
 )
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_TASK_HEADING_RE = re.compile(r"^Task\s+(\d+)\b\s*[:.·)\-—–]?\s*(.*)$", re.I)
-_LABEL_RE = re.compile(
+_TASK_HEADING_RE = lazy_re(r"^Task\s+(\d+)\b\s*[:.·)\-—–]?\s*(.*)$", re.I)
+_LABEL_RE = lazy_re(
     r"\*\*(Files?|Action|Changes|Verify|Verification|Done(?: when)?|Acceptance(?: criteria)?)"
     r"\s*:?\s*\*\*\s*:?",
     re.I,
@@ -73,12 +75,12 @@ _REF_RE = re.compile(r"@([\w.~/][^\s`'\"()<>\[\],;]*)")
 _FILE_SPLIT_RE = re.compile(r"[\n,]")
 _TITLE_RE = re.compile(r"\n#[ \t]+([^\n]+)")
 _TITLE_START_RE = re.compile(r"\n#[ \t]")
-_INNER_HEADING_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
+_INNER_HEADING_RE = lazy_re(r"^[ \t]*#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
 
 ErrFn = Callable[[str, Severity, int, str, str], None]
 
 
-@dataclass
+@record
 class PlanBody:
     title: str | None = None
     objective: str | None = None
@@ -282,7 +284,7 @@ def _xml_task(
             elements[name] = clean(raw) + extra.get(name, "")
     name = kw.get("name") or one_line(attrs.get("name", attrs.get("title", "")))
     if not name:  # `<task id="A">` followed by `### A. Migration ...`
-        h = _INNER_HEADING_RE.search(text, start, end)
+        h = _INNER_HEADING_RE().search(text, start, end)
         if h is not None and not body.in_fence(h.start()):
             name = one_line(h.group(1))
     kw["name"] = name
@@ -298,7 +300,7 @@ def _heading_tasks(body: Body) -> list[Task]:
     for h in body.headings:
         if h.level < 2 or h.level > 4:
             continue
-        m = _TASK_HEADING_RE.match(h.title.lstrip("*_` "))  # also **Task 1:** ...
+        m = _TASK_HEADING_RE().match(h.title.lstrip("*_` "))  # also **Task 1:** ...
         if m is None:
             continue
         end = body.section_end(h)
@@ -312,7 +314,9 @@ def _heading_tasks(body: Body) -> list[Task]:
             end_line=body.line(max(h.end, end - 1)),
         )
         labels = [
-            lm for lm in _LABEL_RE.finditer(body.text, h.end, end) if not body.in_fence(lm.start())
+            lm
+            for lm in _LABEL_RE().finditer(body.text, h.end, end)
+            if not body.in_fence(lm.start())
         ]
         for i, lm in enumerate(labels):
             a = lm.end()

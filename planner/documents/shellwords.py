@@ -8,7 +8,10 @@ rules (script paths, `VAR=value` prefixes). Prose that happens to start with a t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from planner.documents.lazyre import lazy_re
+from planner.records import record
 
 
 def _words(text: str) -> list[str]:
@@ -82,25 +85,25 @@ _BIN_PATH_RE = re.compile(
 )
 _SCRIPT_RE = re.compile(r"^[\w./+-]+\.(?:sh|bash|zsh)$")
 _VAR_RE = re.compile(r"^\$(?:\{\w+\}|\w+)")
-_WORD_RE = re.compile(r"^[a-z0-9_][\w.+-]*$")
-_TRAILING_NOTE_RE = re.compile(r"\([A-Za-z][A-Za-z ,']*\s[A-Za-z ,']*\)$")
-_QUOTED_RE = re.compile(r"""\\.|'[^']*'?|"(?:\\.|[^"\\])*"?|`(?:\\.|[^`\\])*`?""")
-_COMMENT_RE = re.compile(r"(?:^|(?<=[ \t;&|(]))#")
+_WORD_RE = lazy_re(r"^[a-z0-9_][\w.+-]*$")
+_TRAILING_NOTE_RE = lazy_re(r"\([A-Za-z][A-Za-z ,']*\s[A-Za-z ,']*\)$")
+_QUOTED_RE = lazy_re(r"""\\.|'[^']*'?|"(?:\\.|[^"\\])*"?|`(?:\\.|[^`\\])*`?""")
+_COMMENT_RE = lazy_re(r"(?:^|(?<=[ \t;&|(]))#")
 _SPECIAL_RE = re.compile(r"[\\'\"`#<]")
 _NUMBERED_RE = re.compile(r"^\d+[.)]\s")
 _PROSE_MARKS = (" — ", " – ", "→", "✓", "✅", "❌")
-_BOLD_RE = re.compile(r"\*\*[A-Za-z][^*]*\*\*")
+_BOLD_RE = lazy_re(r"\*\*[A-Za-z][^*]*\*\*")
 _SENTENCE_END_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ)`'\"")
-_FOR_RE = re.compile(r"^for\s+\w+\s+in\b|^for\s*\(\(")
-_CASE_RE = re.compile(r"^case\s+\S+\s+in\b")
+_FOR_RE = lazy_re(r"^for\s+\w+\s+in\b|^for\s*\(\(")
+_CASE_RE = lazy_re(r"^case\s+\S+\s+in\b")
 
 
 def _unquoted(s: str) -> str:
     """The line with quoted parts and comments removed (for prose checks)."""
     if not _SPECIAL_RE.search(s):
         return s
-    bare = _QUOTED_RE.sub(" ", s)
-    m = _COMMENT_RE.search(bare)
+    bare = _QUOTED_RE().sub(" ", s)
+    m = _COMMENT_RE().search(bare)
     return bare[: m.start()] if m else bare
 
 
@@ -108,14 +111,14 @@ def looks_like_prose(s: str, bare: str | None = None) -> bool:
     """`bare` is `s` without quoted parts and comments, when the caller has it already."""
     # Plain `in` tests and anchored regexes: this runs on every candidate line.
     bare = (_unquoted(s) if bare is None else bare).rstrip()
-    if any(mark in bare for mark in _PROSE_MARKS) or ("**" in bare and _BOLD_RE.search(bare)):
+    if any(mark in bare for mark in _PROSE_MARKS) or ("**" in bare and _BOLD_RE().search(bare)):
         return True
     rest = bare.split(None, 1)
     if len(rest) > 1 and _PROSE_WORD_RE.search(" " + rest[1]):
         return True
     if bare.endswith(")"):
         i = bare.rfind("(")
-        if i > 0 and bare[i - 1] not in "$<>=" and _TRAILING_NOTE_RE.match(bare, i):
+        if i > 0 and bare[i - 1] not in "$<>=" and _TRAILING_NOTE_RE().match(bare, i):
             return True  # `cargo test (if any)`
     last = s.rstrip()
     return len(last) > 1 and last[-1] == "." and last[-2] in _SENTENCE_END_CHARS
@@ -156,9 +159,9 @@ def command_start(s: str, mode: str = "text") -> ShellState | None:
         nxt = rest.split(None, 1)[0] if rest.split() else ""
         ok = nxt in ("[", "[[", "!", "(", "((") or (nxt in KNOWN_COMMANDS and nxt not in AMBIGUOUS)
     elif word == "for":
-        ok = bool(_FOR_RE.match(s))
+        ok = bool(_FOR_RE().match(s))
     elif word == "case":
-        ok = bool(_CASE_RE.match(s))
+        ok = bool(_CASE_RE().match(s))
     elif word in AMBIGUOUS:
         nxt = rest.split(None, 1)[0] if rest.split() else ""
         if word in ("test", "[", "[[") and nxt.startswith("-"):
@@ -174,7 +177,7 @@ def command_start(s: str, mode: str = "text") -> ShellState | None:
                 or _SCRIPT_RE.match(word)
                 or _VAR_RE.match(word)
             )
-            or (mode == "shell" and bool(_WORD_RE.match(word)))
+            or (mode == "shell" and bool(_WORD_RE().match(word)))
         )
     if not ok:
         return None
@@ -182,7 +185,7 @@ def command_start(s: str, mode: str = "text") -> ShellState | None:
     return None if looks_like_prose(s, state.bare) else state
 
 
-@dataclass
+@record
 class ShellState:
     open_quote: str = ""  # "'", '"' or "`" while a quote is open at the end of the line
     heredocs: list[str] = field(default_factory=list)  # delimiters still to be seen
@@ -192,9 +195,8 @@ class ShellState:
     bare: str = ""  # the last line without its quoted parts and comment
 
 
-_HEREDOC_RE = re.compile(r"<<(-?)[ \t]*(['\"]?)([A-Za-z_][\w-]*)\2")
 _KEYWORDS = frozenset({"if", "for", "while", "until", "case", "fi", "done", "esac"})
-_SEP_RE = re.compile(r";;|;|&&|\|\||\||\(|\)|\{|\}|\bthen\b|\bdo\b|\belse\b")
+_SEP_RE = lazy_re(r";;|;|&&|\|\||\||\(|\)|\{|\}|\bthen\b|\bdo\b|\belse\b")
 _OPENERS = {"if": 1, "for": 1, "while": 1, "until": 1, "case": 1, "fi": -1, "done": -1, "esac": -1}
 
 
@@ -203,7 +205,7 @@ def _compound_delta(bare: str) -> int:
     if _KEYWORDS.isdisjoint(bare.replace(";", " ").split()):
         return 0
     delta = 0
-    for seg in _SEP_RE.split(bare):
+    for seg in _SEP_RE().split(bare):
         words = seg.split(None, 1)
         if words:
             delta += _OPENERS.get(words[0], 0)

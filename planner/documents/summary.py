@@ -7,11 +7,11 @@ each. A hash YAML read as a number (`hash: 2414423`) keeps the digits the author
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from planner.documents.coerce import Path, diag, keymap, path_of, scalar_text, text_list
 from planner.documents.frontmatter import FrontmatterResult
+from planner.documents.lazyre import lazy_re
 from planner.documents.models import Summary
 from planner.errors import Diagnostic, Severity
 
@@ -21,7 +21,7 @@ CODES = {
     "GSD162": "key-files is neither a mapping nor a list",
 }
 
-_HASH_RE = re.compile(r"^\s*`?([0-9a-f]{7,40})\b")
+_HASH_RE = lazy_re(r"^\s*`?([0-9a-f]{7,40})\b")
 _COMMIT_KEYS = ("commits", "commit", "task_commits")
 
 
@@ -82,7 +82,7 @@ def _hash_of(fm: FrontmatterResult, p: Path, item: Any) -> str | None:
             return _hash_of(fm, p, str(next(iter(item))))
         return None
     text = scalar_text(fm, p, item)
-    m = _HASH_RE.match(text or "")
+    m = _HASH_RE().match(text or "")
     return m.group(1) if m else None
 
 

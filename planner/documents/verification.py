@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.documents.coerce import Path, diag, keymap, path_of, scalar_text, text_list
 from planner.documents.frontmatter import FrontmatterResult
+from planner.documents.lazyre import lazy_re
 from planner.documents.markdown import Body, clean, one_line
 from planner.documents.models import (
     Gap,
@@ -38,7 +39,7 @@ CODES = {
 STATUSES = ("passed", "gaps_found", "human_needed")
 _SCORE_RE = re.compile(r"(\d+)\s*/\s*(\d+)")
 _ITEM_HEAD_RE = re.compile(r"^\d+[.)]\s+(.*)$")
-_LIST_ITEM_RE = re.compile(r"^[ \t]*\d+[.)][ \t]+", re.M)
+_LIST_ITEM_RE = lazy_re(r"^[ \t]*\d+[.)][ \t]+", re.M)
 _LABEL_RE = re.compile(r"\*\*(Test|Expected|Why human)\s*:?\s*\*\*\s*:?", re.I)
 _WORD_RE = re.compile(r"[a-z0-9_][a-z0-9_./-]{2,}")
 # `"human verification" in text.lower()` without lowering the whole body: no character but the
@@ -317,7 +318,7 @@ def human_items_from_body(text: str, first_line: int) -> list[HumanItem]:
     if intro.lower().startswith("none"):
         return []
     starts = [
-        m for m in _LIST_ITEM_RE.finditer(text, head.end, end) if not body.in_fence(m.start())
+        m for m in _LIST_ITEM_RE().finditer(text, head.end, end) if not body.in_fence(m.start())
     ]
     for i, m in enumerate(starts):
         chunk = text[m.end() : starts[i + 1].start() if i + 1 < len(starts) else end]

@@ -13,23 +13,24 @@ from __future__ import annotations
 import re
 from os.path import commonprefix
 
+from planner.documents.lazyre import lazy_re
 from planner.documents.models import Expectation, ExpectationKind, VerifyBlock, VerifyCommand
 from planner.documents.shellwords import ShellState, command_start, scan_shell
 
-_AUTOMATED_RE = re.compile(r"<(/?)automated>")
-_FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)[^\n`]*$")
+_AUTOMATED_RE = lazy_re(r"<(/?)automated>")
+_FENCE_RE = lazy_re(r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)[^\n`]*$")
 _EXPECT_RE = re.compile(
     r"^(?:[-*][ \t]+)?(?:\*\*)?(expected|expect|check)(?:[ \t]+(?:output|result|results))?"
     r"[ \t]*(?:\*\*)?[ \t]*:[ \t]*(?:\*\*)?[ \t]*(.*)$",
     re.I,
 )
-_INDENT_RE = re.compile(r"\n([ \t]*)(?=[^\s])")
+_INDENT_RE = lazy_re(r"\n([ \t]*)(?=[^\s])")
 # Possessive quantifiers (`++`): a line's indent is read once, never backtracked char by char.
-_BLANK_WS_RE = re.compile(r"\n[ \t]++(?=\n)")
+_BLANK_WS_RE = lazy_re(r"\n[ \t]++(?=\n)")
 _FIRST_INDENT_RE = re.compile(r"\n( *+)(?=[^\s])")
 _SHALLOWER: dict[int, re.Pattern[str]] = {}  # width -> a line indented less than width
 _MAX_MARGIN = 32  # wider margins take the general path (no pattern kept per width)
-_EXIT_TAIL_RE = re.compile(r"^(.*?\S)\s+(exits?\s+(?:with\s+)?(?:code\s+|status\s+)?0\b.*)$")
+_EXIT_TAIL_RE = lazy_re(r"^(.*?\S)\s+(exits?\s+(?:with\s+)?(?:code\s+|status\s+)?0\b.*)$")
 _SHELL_LANGS = {"bash", "sh", "shell", "zsh", "console", "shell-session", "terminal", "fish"}
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|apos|#39|#x27|#\d+|#x[0-9a-fA-F]+);")
 
@@ -50,15 +51,15 @@ def dedent(text: str) -> str:
     if width is not None:
         margin = " " * width
     elif tab:
-        indents = _INDENT_RE.findall(padded)
+        indents = _INDENT_RE().findall(padded)
         margin = commonprefix(indents)  # noqa: RUF071 - the common whitespace prefix is meant
     else:  # spaces, but a margin wider than _MAX_MARGIN
-        indents = _INDENT_RE.findall(padded)
+        indents = _INDENT_RE().findall(padded)
         margin = " " * min(map(len, indents)) if indents else ""
     if margin:
         padded = padded.replace("\n" + margin, "\n")
     if " \n" in text or (tab and "\t\n" in text):
-        padded = _BLANK_WS_RE.sub("\n", padded)
+        padded = _BLANK_WS_RE().sub("\n", padded)
     else:
         # No line but the last can be whitespace only (its newline is the padding): the usual
         # case, the indent before an element's closing tag. Empty it without a regex pass.
@@ -90,7 +91,7 @@ def _space_margin(padded: str) -> int | None:
 
 
 def _strip_blank_ws(text: str) -> str:
-    return _BLANK_WS_RE.sub("\n", "\n" + text + "\n")[1:-1]
+    return _BLANK_WS_RE().sub("\n", "\n" + text + "\n")[1:-1]
 
 
 def unescape(text: str) -> str:
@@ -119,7 +120,7 @@ def _regions(text: str, first: int) -> list[tuple[str, int, str]]:
     out: list[tuple[str, int, str]] = []
     pos, line, inside = 0, first, False
     segments: list[tuple[str, int, bool]] = []
-    for m in _AUTOMATED_RE.finditer(text):
+    for m in _AUTOMATED_RE().finditer(text):
         seg = text[pos : m.start()]
         segments.append((seg, line, inside))
         line += seg.count("\n")
@@ -143,7 +144,7 @@ def _text_lines(seg: str, start: int) -> list[tuple[str, int, str]]:
     lines = dedent(seg).split("\n")
     fence: tuple[str, int, str] | None = None  # (marker, indent, ctx)
     for i, ln in enumerate(lines):
-        m = _FENCE_RE.match(ln) if ("```" in ln or "~~~" in ln) else None
+        m = _FENCE_RE().match(ln) if ("```" in ln or "~~~" in ln) else None
         if fence is None and m:
             lang = m.group(2).lower()
             ctx = _SHELL if lang in _SHELL_LANGS else (_TEXT if not lang else _OTHER)
@@ -213,7 +214,7 @@ def split_verify(text: str, first_line: int | None = None) -> VerifyBlock:
             last = VerifyCommand(text="\n".join(cmd_lines), line=_num(lineno, first_line))
             block.commands.append(last)
             continue
-        m = _EXIT_TAIL_RE.match(body) if "exit" in body else None
+        m = _EXIT_TAIL_RE().match(body) if "exit" in body else None
         if m and command_start(m.group(1), mode) is not None and '"' not in m.group(2):
             # `swift test --filter X exits 0`: the command, and what its exit should be
             exp = Expectation(text=m.group(2), line=_num(lineno, first_line))

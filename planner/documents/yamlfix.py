@@ -7,9 +7,9 @@ for the warning; `None` means "not sure what was meant": the caller reports the 
 
 from __future__ import annotations
 
-import re
-
 import yaml
+
+from planner.documents.lazyre import lazy_re
 
 CODES = {
     "GSD120": "invalid escape in a double-quoted scalar, re-read as the raw text",
@@ -23,10 +23,10 @@ CODES = {
 Fix = tuple[int, int, str, str, str]
 
 
-_KEY_RE = re.compile(
+_KEY_RE = lazy_re(
     r"^(\s*)((?:-[ \t]+)?)([A-Za-z_][\w.-]*|\"[^\"\n]*\"|'[^'\n]*')[ \t]*:(?:[ \t]+(.*))?$"
 )
-_ITEM_RE = re.compile(r"^(\s*)-[ \t]+(.*)$")
+_ITEM_RE = lazy_re(r"^(\s*)-[ \t]+(.*)$")
 _BOOLISH = frozenset({"true", "false", "yes", "no", "on", "off"})  # compared lower-cased
 _VALID_ESCAPES = set('0abtnvfre "/\\N_LP\t xuU')
 
@@ -101,7 +101,7 @@ def _fix_escape(lines: list[str], exc: yaml.MarkedYAMLError) -> Fix | None:
 
 def _fix_bool_parent(lines: list[str], line0: int, col: int) -> Fix | None:
     """`re_verification: true` followed by an indented mapping: the mapping is what was meant."""
-    m = _KEY_RE.match(lines[line0])
+    m = _KEY_RE().match(lines[line0])
     if not m or m.group(2) or col > len(m.group(1)) + len(m.group(3)) + 1:
         return None
     p = line0 - 1
@@ -109,7 +109,7 @@ def _fix_bool_parent(lines: list[str], line0: int, col: int) -> Fix | None:
         p -= 1
     if p < 0:
         return None
-    pm = _KEY_RE.match(lines[p])
+    pm = _KEY_RE().match(lines[p])
     if (
         not pm
         or (pm.group(4) or "").strip().lower() not in _BOOLISH
@@ -129,13 +129,13 @@ def _fix_bool_parent(lines: list[str], line0: int, col: int) -> Fix | None:
 
 def _entry_start(lines: list[str], line0: int) -> int:
     """The line where the entry containing `line0` begins (itself, or the line it continues)."""
-    if _KEY_RE.match(lines[line0]) or _ITEM_RE.match(lines[line0]):
+    if _KEY_RE().match(lines[line0]) or _ITEM_RE().match(lines[line0]):
         return line0
     ind = _indent(lines[line0])
     p = line0 - 1
     while p >= 0:
         s = lines[p]
-        if not _blank(s) and _indent(s) < ind and (_KEY_RE.match(s) or _ITEM_RE.match(s)):
+        if not _blank(s) and _indent(s) < ind and (_KEY_RE().match(s) or _ITEM_RE().match(s)):
             return p
         if not _blank(s) and _indent(s) < ind:
             return -1
@@ -148,8 +148,8 @@ def _fix_entry(lines: list[str], line0: int) -> Fix | None:
     if s0 < 0:
         return None
     line = lines[s0]
-    km = _KEY_RE.match(line)
-    im = _ITEM_RE.match(line)
+    km = _KEY_RE().match(line)
+    im = _ITEM_RE().match(line)
     if km and not km.group(2):  # `key: value`
         if km.group(4) is None:
             return None
@@ -158,7 +158,7 @@ def _fix_entry(lines: list[str], line0: int) -> Fix | None:
         key_col = im.start(2)
         nxt = next((lines[j] for j in range(s0 + 1, len(lines)) if not _blank(lines[j])), "")
         # `- key: value` is a mapping item only when sibling keys follow at the key's column
-        if km and km.group(4) and _indent(nxt) == key_col and _KEY_RE.match(nxt):
+        if km and km.group(4) and _indent(nxt) == key_col and _KEY_RE().match(nxt):
             prefix, value, cont_indent = line[: km.start(4)], km.group(4), key_col
         else:
             prefix, value, cont_indent = line[:key_col], im.group(2), len(im.group(1))

@@ -10,15 +10,16 @@ always PyYAML: the fixes (planner.documents.yamlfix) only re-quote text, never p
 from __future__ import annotations
 
 import operator
-import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from planner.documents.lazyre import lazy_re
 from planner.documents.yamlfix import try_fix
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 
 CODES = {
     "GSD111": "YAML syntax error that could not be recovered",
@@ -31,7 +32,7 @@ MAX_YAML_CHARS = 1_000_000  # frontmatter beyond this is refused (no plan needs 
 MAX_EXPANDED_NODES = 100_000  # alias expansion cap ("billion laughs")
 MAX_FIXES = 40
 MAX_FLOW_DEPTH = 200  # libyaml composes recursively in C: very deep nesting can crash it
-_BRACKETS_RE = re.compile(r"[\[\]{}]")
+_BRACKETS_RE = lazy_re(r"[\[\]{}]")
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
@@ -76,7 +77,7 @@ def _timestamp_as_text(loader: Any, node: ScalarNode) -> str:
 GsdYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-@dataclass
+@record
 class YamlResult:
     data: Any = None
     node: Node | None = None
@@ -299,7 +300,7 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlResult:
 
 def _flow_depth(text: str) -> int:
     depth = deepest = 0
-    for c in _BRACKETS_RE.findall(text):
+    for c in _BRACKETS_RE().findall(text):
         depth = depth + 1 if c in "[{" else max(0, depth - 1)
         deepest = max(deepest, depth)
     return deepest

@@ -20,8 +20,10 @@ a C-level `bytes.find`, never a Python loop per line, which keeps throughput clo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
+
+from planner.records import record
 
 GO_WINDOW = 65536  # go test output must show itself within this many bytes to be counted
 LINE_KEEP = 512  # bytes of a line kept for FAIL lines and prefix checks
@@ -43,7 +45,7 @@ class Needle(NamedTuple):
         return data.lower() if self.ignore_case else data
 
 
-@dataclass
+@record
 class CapturedOutput:
     head: str  # the whole output when nothing was omitted
     tail: str  # "" when nothing was omitted

@@ -12,10 +12,11 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import IO
 
 from planner.documents.models import Task
+from planner.records import record
 from planner.workspace import PlanRef
 
 _ELEMENTS = (
@@ -73,7 +74,7 @@ def ask_yes_no(text: str, stdin: IO[str], stderr: IO[str]) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-@dataclass
+@record
 class Question:
     plan: str
     task: int

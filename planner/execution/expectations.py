@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from planner.documents.models import Expectation, ExpectationKind
 from planner.execution.capture import Needle
+from planner.records import record
 from planner.results import ExpectationResult, ExpectationStatus, TestCounts
 
 _I = re.I
@@ -104,13 +104,13 @@ _GENERIC = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Outcome:
     status: ExpectationStatus
     detail: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Clause:
     text: str
     kind: str  # count | tests_pass | absent | absent_ci | no_output | no_matches | exit | pass_line | present | number | unknown

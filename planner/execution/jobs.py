@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from planner.execution import procs
+from planner.records import record
 
 if TYPE_CHECKING:
     from planner.documents.models import Plan, Task, Verification
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_AGENT_TIMEOUT = 1800.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExecOptions:
     timeout: float | None = None  # --timeout (wins over the plan's and the config's)
     config_timeout: float = 300.0
@@ -40,7 +41,7 @@ class ExecOptions:
     command_line: str = "gsd execute"
 
 
-@dataclass
+@record
 class PlanJob:
     ref: PlanRef
     plan: Plan

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from planner.datamodel import DataModel, model
+from planner.exactjson import load_exact
 from planner.execution.flock import Flock
 from planner.execution.jobs import new_run_id
 from planner.fsutil import atomic_write_text
@@ -207,16 +208,16 @@ class Ledger:
 
     @staticmethod
     def _parse(line: bytes) -> LedgerEntry | RunRecord | None:
-        from pydantic import ValidationError  # reading: lines may be damaged or hand-edited
-
+        """One line as gsd wrote it, else None: lines may be cut short, damaged or hand-edited
+        (exact types, as `model_dump_json` writes them: see planner/exactjson.py)."""
         try:
             data = json.loads(line)
             if not isinstance(data, dict):
                 return None
             if data.get("record") == "run":
-                return RunRecord.model_validate(data)
-            return LedgerEntry.model_validate(data)
-        except (ValueError, ValidationError):
+                return load_exact(RunRecord, data)
+            return load_exact(LedgerEntry, data)
+        except ValueError:
             return None
 
     def entries(self, plan: str | None = None) -> list[LedgerEntry]:

@@ -23,13 +23,14 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from planner.errors import ExitCode, GsdError
 from planner.execution.flock import Flock, FlockTimeout
 from planner.fsutil import atomic_write_text
+from planner.records import record
 
 CODES = {"GSD510": "the plan is being executed by another process (lock held)"}
 
@@ -41,7 +42,7 @@ class PlanLocked(GsdError):
     exit_code = ExitCode.FAILED
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LockHolder:
     plan: str
     pid: int

@@ -23,16 +23,22 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from planner.errors import Interrupted
 from planner.sharedcall import mark_change
+
+if TYPE_CHECKING:
+    import subprocess
+
+# subprocess (with selectors) is imported where a process starts: `interrupt_guard` and
+# `shutting_down` are on paths that never start one (`gsd verify --static`).
 
 KILL_GRACE = 1.0  # seconds between TERM and KILL
 _KILL_WAIT = 3.0  # after KILL, how long to wait for the kernel to finish the group off
@@ -63,6 +69,8 @@ def spawn(
     """Start `argv` as the leader of a new process group, stdin from /dev/null, stdout and stderr
     both to `output_fd`, and register the group. Raises OSError when it cannot start."""
     global _critical_depth
+    import subprocess
+
     become_subreaper()
     main = threading.current_thread() is threading.main_thread()
     if main:
@@ -139,7 +147,9 @@ def terminate_group(proc: subprocess.Popen[bytes], grace: float = KILL_GRACE) ->
             deadline = time.monotonic() + _KILL_WAIT
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
-    with contextlib.suppress(subprocess.TimeoutExpired):
+    from subprocess import TimeoutExpired
+
+    with contextlib.suppress(TimeoutExpired):
         proc.wait(timeout=0.5)
     reap_orphans(pgid)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from planner.checks.truths import normalize as truth_key
 from planner.documents.models import Plan, Verification
 from planner.errors import Diagnostic, Severity
 from planner.gaps.model import OpenGap, SkippedGap
+from planner.records import record
 from planner.results import CommandStatus
 from planner.status import CLOSED_GAP_STATUSES
 from planner.workspace import Phase, PlanRef, Workspace
@@ -40,7 +41,7 @@ _TASK_GAP_RE = re.compile(
 _MISSING_CMD_RE = re.compile(r"^task (?P<n>\d+) verify command passes: `(?P<cmd>.+)`$", re.S)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Existing:
     """One plan already in the phase, with the latest ledger verdict of each of its commands."""
 

@@ -8,14 +8,13 @@ one before it instead of running beside it in the same wave.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from planner.gaps.model import OpenGap
+from planner.records import record
 
 MAX_TASKS = 3
 
 
-@dataclass
+@record
 class Chunk:
     gaps: list[OpenGap]
     group: int  # 0-based group number, in report order

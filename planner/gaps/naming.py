@@ -9,15 +9,15 @@ is one past the highest, so an existing file is never a target.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from planner.records import record
 from planner.workspace import Phase
 
 _NUMBER_RE = re.compile(r"^(?P<label>(?:[A-Za-z]+-)?)(?P<digits>\d+)$")
 _SUFFIXES = ("PLAN.md", "SUMMARY.md", "VERIFICATION.md")
 
 
-@dataclass
+@record
 class Naming:
     prefix: str  # file-name prefix before the number: "26-", "12-tier-1-coverage-push-"
     label: str  # "" or "GAP-"

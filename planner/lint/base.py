@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 
 from planner.documents.models import DocKind, Loaded, Plan, Summary, Verification
 from planner.errors import Diagnostic, Severity
+from planner.records import record
 from planner.workspace import PlanRef, Workspace
 
 _TOP_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:")
@@ -47,7 +48,7 @@ def _key_lines(lines: list[str]) -> tuple[dict[str, int], bool]:
     return found, False
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class LintDoc:
     path: Path
     shown: str  # the path as printed in findings
@@ -115,7 +116,7 @@ class LintDoc:
         )
 
 
-@dataclass
+@record
 class LintContext:
     # path_map of each project's config.json, by project root (loaded by the lint command).
     path_maps: dict[Path, tuple[tuple[str, str], ...]] = field(default_factory=dict)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from planner.errors import Diagnostic
 from planner.lint.base import ERROR, WARNING, LintContext, LintDoc
+from planner.records import record
 
 CODES = {
     "GSD330": "verify command cannot fail",
@@ -75,7 +75,7 @@ _TOKEN_RE = re.compile(
 _ENV_ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-@dataclass
+@record
 class Command:
     text: str
     line: int | None

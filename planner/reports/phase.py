@@ -51,6 +51,7 @@ from planner.reports.phase_items import (
     identity_task,
     identity_truth,
     is_judged,
+    iter_gaps,
     normalize_ref,
     normalize_text,
     phrase_artifact,
@@ -219,11 +220,13 @@ def decide_status(
 def plan_status(
     result: PlanCheckResult, completeness: Sequence[CompletenessFinding] = ()
 ) -> VerificationStatus:
-    """The same rules for one plan (terminal lines, `verify plan`)."""
+    """The same rules for one plan (terminal lines, `verify plan`). Whether it has a gap decides
+    first: only the first is built, and the items for a person only when there is none."""
     mine = [f for f in completeness if f.plan == result.plan_id]
-    return decide_status(
-        compute_score([result]), collect_gaps([result], mine), collect_human([result])
-    )
+    first_gap = next(iter_gaps([result], mine), None)
+    if first_gap is not None:
+        return decide_status(compute_score([result]), [first_gap], [])
+    return decide_status(compute_score([result]), [], collect_human([result]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import field
 from enum import StrEnum
 
 from planner.datamodel import DataModel, model
+from planner.documents.lazyre import lazy_re
 from planner.documents.models import GapArtifact, HumanItem
 from planner.errors import Diagnostic, Severity
 from planner.results import (
@@ -159,7 +160,7 @@ _LINK_GAP = {
     LinkStatus.UNRESOLVED: "failed",
 }
 _EXIT_ONLY = re.compile(r"exit(?: status| code)? -?\d+")
-_FAIL_COUNT = re.compile(r"\d+ output lines? starts? with FAIL")  # the FAIL lines say it better
+_FAIL_COUNT = lazy_re(r"\d+ output lines? starts? with FAIL")  # the FAIL lines say it better
 _TRUTH_GAP = {TruthStatus.FAILED: "failed", TruthStatus.PARTIAL: "partial"}
 _COMMAND_BAD = {
     CommandStatus.FAILED,
@@ -290,7 +291,7 @@ def _command_bits(c: CommandResult) -> list[str]:
             for r in c.reason.split("; ")
             if r.strip()
             and not _EXIT_ONLY.fullmatch(r.strip())
-            and not (c.fail_lines and _FAIL_COUNT.match(r.strip()))
+            and not (c.fail_lines and _FAIL_COUNT().match(r.strip()))
         ]
         if kept:
             bits.append("; ".join(kept))
@@ -377,24 +378,29 @@ def _diagnostic_gap(d: Diagnostic, p: PlanCheckResult) -> GapItem:
 def collect_gaps(
     plans: Sequence[PlanCheckResult], completeness: Sequence[CompletenessFinding] = ()
 ) -> list[GapItem]:
-    gaps: list[GapItem] = []
+    return list(iter_gaps(plans, completeness))
+
+
+def iter_gaps(
+    plans: Sequence[PlanCheckResult], completeness: Sequence[CompletenessFinding] = ()
+) -> Iterator[GapItem]:
+    """The gaps in report order, each built when asked for (whether there is one: the first)."""
     for p in plans:
-        gaps += [_truth_gap(t, p.plan_id) for t in p.truths if t.status in _TRUTH_GAP]
-        gaps += [_artifact_gap(a, p.plan_id) for a in p.artifacts if a.status in _ARTIFACT_GAP]
-        gaps += [_link_gap(lk, p.plan_id) for lk in p.links if lk.status in _LINK_GAP]
+        yield from (_truth_gap(t, p.plan_id) for t in p.truths if t.status in _TRUTH_GAP)
+        yield from (_artifact_gap(a, p.plan_id) for a in p.artifacts if a.status in _ARTIFACT_GAP)
+        yield from (_link_gap(lk, p.plan_id) for lk in p.links if lk.status in _LINK_GAP)
         failing_truths = [t for t in p.truths if t.status in _TRUTH_GAP]
         for task in p.tasks:
             bad = [c for c in task.commands if command_failed(c)]
             if bad and not all(_cited(c, failing_truths) for c in bad):
-                gaps.append(_task_gap(task, p.plan_id))
-        gaps += [
+                yield _task_gap(task, p.plan_id)
+        yield from (
             _command_gap(c, p.plan_id)
             for c in p.commands
             if command_failed(c) and not _cited(c, failing_truths)
-        ]
-        gaps += [_diagnostic_gap(d, p) for d in p.diagnostics if d.severity is Severity.ERROR]
-    gaps += [_completeness_gap(f) for f in completeness if f.blocking]
-    return gaps
+        )
+        yield from (_diagnostic_gap(d, p) for d in p.diagnostics if d.severity is Severity.ERROR)
+    yield from (_completeness_gap(f) for f in completeness if f.blocking)
 
 
 def collect_human(plans: Sequence[PlanCheckResult]) -> list[HumanItem]:

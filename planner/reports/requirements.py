@@ -18,19 +18,20 @@ is the claim a reader must not take on trust.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 
 from planner.datamodel import DataModel, model
+from planner.documents.lazyre import lazy_re
+from planner.records import record
 from planner.reports.phase_items import GapItem, collect_human, command_ran
 from planner.results import PlanCheckResult
 from planner.roadmap import REQUIREMENT_ID, REQUIREMENT_ID_PATTERN
 
 # `- [x] **CICD-01**: text`, `- **CICD-01** — text`, `* [ ] CICD-01: text`
-_ITEM = re.compile(
+_ITEM = lazy_re(
     r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?(?:\*\*|__)?(?P<id>" + REQUIREMENT_ID_PATTERN + r")"
     r"(?:\*\*|__)?\s*(?::|—|–|-)?\s*(?:\*\*|__)?\s*(?P<text>.*?)\s*$"
 )
@@ -73,7 +74,7 @@ def requirement_texts(planning: Path) -> dict[str, str]:
 def parse_requirement_texts(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for line in text.splitlines():
-        m = _ITEM.match(line)
+        m = _ITEM().match(line)
         if m and m["text"] and m["id"] not in found:
             found[m["id"]] = m["text"].strip("*_ ").strip()
     return found
@@ -88,7 +89,7 @@ def requirement_ids(values: Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RequirementInputs:
     """What coverage needs besides the check results (all keyed by plan id)."""
 

@@ -30,6 +30,7 @@ import re
 from collections.abc import Sequence
 from enum import StrEnum
 
+from planner.documents.lazyre import lazy_re
 from planner.documents.models import Gap, Override, Verification
 from planner.errors import Diagnostic, Severity
 from planner.reports.phase import (
@@ -65,11 +66,11 @@ class PrevState(StrEnum):
 
 
 _GAP_NOT_FAILING = {"verified", "passed", "pass", "met", "closed"}
-_ARTIFACT_PHRASE = re.compile(r"^Artifact `(?P<path>[^`]+)`")
-_LINK_PHRASE = re.compile(r"^Key link `(?P<from>[^`]+)` → `(?P<to>[^`]+)`")
-_COMMAND_PHRASE = re.compile(r"^Command `(?P<cmd>.+)` passes$", re.S)
-_TASK_PHRASE = re.compile(r"^Task (?P<n>\d+) of (?P<plan>\S+)\b.*: verification passes$", re.S)
-_COMPLETENESS_PHRASE = re.compile(
+_ARTIFACT_PHRASE = lazy_re(r"^Artifact `(?P<path>[^`]+)`")
+_LINK_PHRASE = lazy_re(r"^Key link `(?P<from>[^`]+)` → `(?P<to>[^`]+)`")
+_COMMAND_PHRASE = lazy_re(r"^Command `(?P<cmd>.+)` passes$", re.S)
+_TASK_PHRASE = lazy_re(r"^Task (?P<n>\d+) of (?P<plan>\S+)\b.*: verification passes$", re.S)
+_COMPLETENESS_PHRASE = lazy_re(
     r"^(Plan \S+ has a SUMMARY|File `.+` named in the \S+ SUMMARY exists"
     r"|Commit \S+ cited in the \S+ SUMMARY exists in git|Plan \S+ can be checked\b.*)$",
     re.S,
@@ -79,15 +80,15 @@ _COMPLETENESS_PHRASE = re.compile(
 def gap_identity(text: str) -> str:
     """The identity a gap's `truth:` phrase names (our own phrasings first, else a truth)."""
     text = text.strip()
-    if m := _ARTIFACT_PHRASE.match(text):
+    if m := _ARTIFACT_PHRASE().match(text):
         return identity_artifact(m["path"])
-    if m := _LINK_PHRASE.match(text):
+    if m := _LINK_PHRASE().match(text):
         return identity_link(m["from"], m["to"])
-    if m := _COMMAND_PHRASE.match(text):
+    if m := _COMMAND_PHRASE().match(text):
         return identity_command(m["cmd"])
-    if m := _TASK_PHRASE.match(text):
+    if m := _TASK_PHRASE().match(text):
         return identity_task(m["plan"], int(m["n"]))
-    if _COMPLETENESS_PHRASE.match(text):
+    if _COMPLETENESS_PHRASE().match(text):
         return identity_completeness(text)
     return identity_truth(text)
 
@@ -95,22 +96,22 @@ def gap_identity(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # The previous report's body tables
 
-_HEADING = re.compile(r"^#{2,4}\s+(?P<title>.+?)\s*$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
-_FAIL_WORDS = re.compile(
+_HEADING = lazy_re(r"^#{2,4}\s+(?P<title>.+?)\s*$")
+_CELL_SPLIT = lazy_re(r"(?<!\\)\|")
+_SEPARATOR = lazy_re(r"^\|?\s*:?-{2,}")
+_FAIL_WORDS = lazy_re(
     r"NOT[_ ]WIRED|UNRESOLVED|FAILED|FAIL\b|MISSING|STUB|PARTIAL|BLOCKED|ORPHANED|✗|❌|⚠|🛑", re.I
 )
-_NEITHER_WORDS = re.compile(r"JUDGED|UNCERTAIN|HUMAN|NEEDS|UNKNOWN|SKIPPED", re.I)
-_PASS_WORDS = re.compile(r"VERIFIED|WIRED|PASSED|PASS\b|SATISFIED|✓|✅|✔", re.I)
+_NEITHER_WORDS = lazy_re(r"JUDGED|UNCERTAIN|HUMAN|NEEDS|UNKNOWN|SKIPPED", re.I)
+_PASS_WORDS = lazy_re(r"VERIFIED|WIRED|PASSED|PASS\b|SATISFIED|✓|✅|✔", re.I)
 
 
 def classify_status_cell(cell: str) -> PrevState | None:
-    if _NEITHER_WORDS.search(cell):
+    if _NEITHER_WORDS().search(cell):
         return PrevState.NEITHER
-    if _FAIL_WORDS.search(cell):
+    if _FAIL_WORDS().search(cell):
         return PrevState.FAILING
-    if _PASS_WORDS.search(cell):
+    if _PASS_WORDS().search(cell):
         return PrevState.PASSING
     return None
 
@@ -119,7 +120,7 @@ def _cells(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
-    return [c.strip().replace("\\|", "|").replace("<br>", " ") for c in _CELL_SPLIT.split(body)]
+    return [c.strip().replace("\\|", "|").replace("<br>", " ") for c in _CELL_SPLIT().split(body)]
 
 
 def _table_kind(title: str) -> str | None:
@@ -173,7 +174,7 @@ def parse_previous_tables(body: str) -> dict[str, PrevState]:
     header: list[str] | None = None
     kind: str | None = None
     for line in body.splitlines():
-        if m := _HEADING.match(line):
+        if m := _HEADING().match(line):
             depth, found = len(line) - len(line.lstrip("#")), _table_kind(m["title"])
             if found or section is None or depth <= level:
                 section, level = found, depth
@@ -186,7 +187,7 @@ def parse_previous_tables(body: str) -> dict[str, PrevState]:
             header = _cells(line)
             kind = _header_kind(header) or section
             continue
-        if kind is None or _SEPARATOR.match(line.strip()):
+        if kind is None or _SEPARATOR().match(line.strip()):
             continue
         row = _cells(line)
         status_i = next((i for i, h in enumerate(header) if h.casefold() == "status"), None)

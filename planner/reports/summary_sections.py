@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from planner.documents.models import Plan
+from planner.records import record
 from planner.reports.phase import compute_score, is_judged
 from planner.reports.symbols import ARTIFACT as _ARTIFACT
 from planner.reports.symbols import LINK as _LINK
@@ -55,7 +55,7 @@ _TASK = {
 _BAD = frozenset({CommandStatus.FAILED, CommandStatus.TIMED_OUT, CommandStatus.ERROR})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     name: str  # the managed-section name
     headings: tuple[str, ...]  # the first is written; the others are found in existing files

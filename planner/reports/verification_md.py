@@ -3,12 +3,13 @@ write it so that a re-run with unchanged results leaves the file byte-identical.
 
 Unchanged means: the same verdicts. Much changes on every run without changing a result: the
 `verified:` time, command durations, output excerpts and FAIL lines (pytest prints its own
-timing; plans echo counts and times), expectation details, ledger times in evidence. So a write
-first re-renders with the file's own `verified:` time; if that is the file, nothing is written.
-Otherwise the file's last line, a results digest (`<!-- gsd:results sha256=R file=F -->`: R over
-verdict-level data only -- statuses, identities, exit codes, test counts, expectation statuses,
-reasons with timings folded -- F over the file text above the line), decides: same R and an
-unedited file (F matches) -> left untouched, the evidence text of the run that wrote it kept.
+timing; plans echo counts and times), expectation details, ledger times in evidence. So the
+file's last line, a results digest (`<!-- gsd:results sha256=R file=F -->`: R over verdict-level
+data only -- statuses, identities, exit codes, test counts, expectation statuses, reasons with
+timings folded -- F over the file text above the line), decides: same R and an unedited file (F
+matches) -> left untouched, the evidence text of the run that wrote it kept. (A file that
+re-renders byte for byte with its own `verified:` time is such a file: it is never re-rendered
+to find out.)
 """
 
 from __future__ import annotations
@@ -435,10 +436,12 @@ def previous_verified(text: str) -> str | None:
 
 
 def unchanged(old: str, pv: PhaseVerification) -> bool:
-    """True when `old` already records these results (so the file must not be touched)."""
-    stamp = previous_verified(old)
-    if stamp and render_verification(pv.model_copy(update={"verified_at": stamp})) == old:
-        return True
+    """True when `old` already records these results (so the file must not be touched).
+
+    That is: `old` re-renders byte for byte with its own `verified:` time, or its marker line
+    holds these results' digest and the digest of the text above it. The first implies the second
+    (a rendering ends with exactly that marker, and the digest leaves out `verified:`), so only
+    the marker is read: no YAML dump, no template, where a re-run changed nothing."""
     m = _MARKER.search(old)
     return bool(m and m["r"] == results_digest(pv) and m["f"] == _file_digest(old[: m.start()]))
 

@@ -23,7 +23,6 @@ import shlex
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from planner.documents.models import Plan
 from planner.errors import Diagnostic, Severity
 from planner.execution.ledger import Ledger, entry_from_result
 from planner.execution.runner import run_command
+from planner.records import record
 from planner.results import (
     CommandResult,
     CommandStatus,
@@ -61,7 +61,7 @@ class Verdict(StrEnum):
     UNCERTAIN = "uncertain"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AgentSettings:
     command: str
     root: Path
@@ -74,7 +74,7 @@ class AgentSettings:
     git_dirty: bool | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JudgeTask:
     plan: Plan
     plan_id: str

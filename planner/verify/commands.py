@@ -24,33 +24,23 @@ person and are not checked here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.documents.models import Expectation, Plan, VerifyCommand
-from planner.documents.verifyblock import split_verify
-from planner.errors import Diagnostic, Severity
+from planner.errors import Diagnostic
 from planner.execution.done_claims import absence_claims, check_done
-from planner.results import (
-    CommandResult,
-    CommandStatus,
-    ExpectationStatus,
-    HumanCheck,
-    LedgerEntry,
-    TaskCheck,
-)
+from planner.records import record
+from planner.results import CommandResult, CommandStatus, ExpectationStatus, LedgerEntry
+from planner.verify.evidence import truth_commands
 
 if TYPE_CHECKING:
     from planner.execution.ledger import Ledger
 
 # The runner, the process group handling and the ledger writer are imported where commands run:
 # `--static` (and a plan with no command) never starts a process and does not pay for them.
-
-CODES = {
-    "GSD910": "a truth's verify: text holds no runnable command (kept as a note, never run)",
-}
 
 
 class CommandKind(StrEnum):
@@ -59,7 +49,7 @@ class CommandKind(StrEnum):
     TASK = "verify"  # an auto task's <verify> (the ledger's kind for task results)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PlannedCommand:
     kind: CommandKind
     command: VerifyCommand
@@ -68,7 +58,7 @@ class PlannedCommand:
     done_checks: tuple[Expectation, ...] = ()  # the task's absence claims, for TASK commands
 
 
-@dataclass
+@record
 class PlanBatch:
     """One plan's commands, run in order by one worker."""
 
@@ -80,7 +70,7 @@ class PlanBatch:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-@dataclass
+@record
 class BatchResult:
     results: list[CommandResult] = field(default_factory=list)  # plan-level, in the order written
     by_truth: dict[str, CommandResult] = field(default_factory=dict)  # for CheckContext
@@ -88,7 +78,7 @@ class BatchResult:
     task_entries: dict[int, list[LedgerEntry]] = field(default_factory=dict)  # for CheckContext
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunSettings:
     root: Path
     jobs: int
@@ -114,81 +104,9 @@ def collect(plan: Plan, plan_id: str, phase_id: str, timeout: float) -> PlanBatc
         batch.commands += [
             PlannedCommand(CommandKind.VERIFICATION, c) for c in plan.verification.commands
         ]
-    for truth in plan.must_haves.truths:
-        if not truth.verify:
-            continue
-        block = split_verify(truth.verify, truth.line)
-        if not block.commands:
-            batch.diagnostics.append(
-                Diagnostic(
-                    code="GSD910",
-                    severity=Severity.WARNING,
-                    message=f"verify: of truth {truth.text!r} holds no runnable command: "
-                    f"{truth.verify.strip()[:120]!r}",
-                    file=plan.path,
-                    line=truth.line,
-                    hint='write a shell command, e.g. verify: "pytest tests/test_x.py -q"',
-                )
-            )
-            continue
-        for command in block.commands:
-            # A command has no line of its own inside a YAML scalar: point at the truth.
-            located = command.model_copy(update={"line": truth.line})
-            batch.commands.append(PlannedCommand(CommandKind.TRUTH, located, truth.text))
+    for text, command in truth_commands(plan, batch.diagnostics):
+        batch.commands.append(PlannedCommand(CommandKind.TRUTH, command, text))
     return batch
-
-
-def result_from_entry(entry: LedgerEntry) -> CommandResult:
-    """A ledger entry as a command result (for `--static`: the evidence of an earlier run)."""
-    output = entry.output_head + ("\n" + entry.output_tail if entry.output_tail else "")
-    return CommandResult(
-        command=entry.command,
-        run_command=entry.run_command or entry.command,
-        cwd="",
-        status=entry.status,
-        exit_code=entry.exit_code,
-        duration=entry.duration,
-        started_at=entry.started_at,
-        output_head=entry.output_head,
-        output_tail=entry.output_tail,
-        fail_lines=[ln.strip() for ln in output.splitlines() if ln.startswith("FAIL")],
-        test_counts=entry.test_counts,
-    )
-
-
-def ledger_task_checks(plan: Plan, latest: dict[int, list[LedgerEntry]]) -> list[TaskCheck]:
-    """With `--static`: each auto task's latest ledger results, done claims checked as in a run."""
-    checks: list[TaskCheck] = []
-    for task in plan.tasks:
-        entries = latest.get(task.index)
-        if task.is_checkpoint or not entries:
-            continue
-        claims = absence_claims(task.done)
-        results = [result_from_entry(e) for e in entries]
-        for r in results:
-            check_done(r, claims)
-        checks.append(TaskCheck(index=task.index, name=task.name, commands=results))
-    return checks
-
-
-def checkpoint_checks(plan: Plan, plan_id: str) -> list[HumanCheck]:
-    """Checkpoint tasks are never run: each is a check for a person (what was built, how to verify)."""
-    checks: list[HumanCheck] = []
-    for task in plan.tasks:
-        if not task.is_checkpoint:
-            continue
-        built = task.elements.get("what-built", "").strip()
-        how = task.elements.get("how-to-verify", "").strip()
-        name = task.name.strip() or f"checkpoint task {task.index}"
-        checks.append(
-            HumanCheck(
-                test=f"Task {task.index} of {plan_id} ({name})" + (f": {built}" if built else ""),
-                expected=how or task.done.strip() or None,
-                why_human=f"{task.type} task {task.index} of plan {plan_id}: gsd does not run it",
-                plan=plan_id,
-            )
-        )
-    return checks
 
 
 def truth_verdict(results: Sequence[CommandResult]) -> CommandResult:

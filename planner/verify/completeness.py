@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from planner.checks.paths import PathRefused, resolve_inside
+from planner.documents.lazyre import lazy_re
 from planner.documents.loader import load_summary
 from planner.documents.models import Summary
 from planner.errors import Diagnostic, Severity, has_errors
+from planner.records import record
 from planner.reports.phase import CompletenessFinding, CompletenessKind
 from planner.results import Evidence
 
@@ -38,31 +39,31 @@ CODES = {
 GIT_TIMEOUT = 20.0
 NOT_A_REPO = "cannot check commits: not a git repository"
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BACKTICKED = re.compile(r"`([^`\n]+)`")
-_FILES_SECTION = re.compile(r"artifact|file", re.I)
-_COMMITS_SECTION = re.compile(r"commit", re.I)
-_GONE = re.compile(r"\b(delet|remov)", re.I)
-_PATH_CHARS = re.compile(r"^[\w./@+-]+$")
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
-_LINE_SUFFIX = re.compile(r"(?::\d+(?:-\d+)?|::[\w.]+|#L\d+(?:-L?\d+)?)$")
+_FENCE = lazy_re(r"^\s*(`{3,}|~{3,})")
+_HEADING = lazy_re(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BACKTICKED = lazy_re(r"`([^`\n]+)`")
+_FILES_SECTION = lazy_re(r"artifact|file", re.I)
+_COMMITS_SECTION = lazy_re(r"commit", re.I)
+_GONE = lazy_re(r"\b(delet|remov)", re.I)
+_PATH_CHARS = lazy_re(r"^[\w./@+-]+$")
+_EXTENSION = lazy_re(r"\.[A-Za-z0-9]{1,10}$")
+_LINE_SUFFIX = lazy_re(r"(?::\d+(?:-\d+)?|::[\w.]+|#L\d+(?:-L?\d+)?)$")
 _HEX = r"[0-9a-f]{7,40}"
 _HASH_PATTERNS = (
-    re.compile(rf"`({_HEX})`"),
-    re.compile(rf"\b[Cc]ommit(?:s|ted)?\b[\s:*`(#-]{{0,6}}({_HEX})\b"),
+    lazy_re(rf"`({_HEX})`"),
+    lazy_re(rf"\b[Cc]ommit(?:s|ted)?\b[\s:*`(#-]{{0,6}}({_HEX})\b"),
 )
-_SECTION_HASH = re.compile(rf"^\s*(?:[-*+]|\d+[.)])?\s*\|?\s*(?:\*\*)?`?({_HEX})\b")
+_SECTION_HASH = lazy_re(rf"^\s*(?:[-*+]|\d+[.)])?\s*\|?\s*(?:\*\*)?`?({_HEX})\b")
 
 
-@dataclass
+@record
 class Claim:
     subject: str  # the path or hash
     line: int | None  # 1-based line in the SUMMARY file
     text: str  # that line, stripped
 
 
-@dataclass
+@record
 class SummaryClaims:
     files: list[Claim] = field(default_factory=list)
     commits: list[Claim] = field(default_factory=list)
@@ -76,14 +77,14 @@ def looks_like_project_path(text: str) -> bool:
     t = text.strip()
     if not t or "://" in t or t.startswith(("/", "~", "-")) or "/" not in t:
         return False
-    if not _PATH_CHARS.match(t):
+    if not _PATH_CHARS().match(t):
         return False
     last = t.rstrip("/").rsplit("/", 1)[-1]
-    return t.endswith("/") or bool(_EXTENSION.search(last))
+    return t.endswith("/") or bool(_EXTENSION().search(last))
 
 
 def _clean_path(text: str) -> str:
-    t = _LINE_SUFFIX.sub("", text.strip())
+    t = _LINE_SUFFIX().sub("", text.strip())
     return t[2:] if t.startswith("./") else t
 
 
@@ -103,7 +104,7 @@ def _body_lines(
     first = summary.body_line
     for offset, line in enumerate(summary.body.splitlines()):
         number = first + offset
-        m = _FENCE.match(line)
+        m = _FENCE().match(line)
         if m:
             if fence is None:
                 fence = m.group(1)[0]
@@ -112,7 +113,7 @@ def _body_lines(
             continue
         if fence is not None:
             continue
-        h = _HEADING.match(line)
+        h = _HEADING().match(line)
         if h:
             level = len(h.group(1))
             headings = {k: v for k, v in headings.items() if k < level}
@@ -140,7 +141,7 @@ def read_claims(summary: Summary, file_text: str) -> SummaryClaims:
             claims.commits.append(Claim(sha, line, text))
 
     for category, paths in summary.key_files.items():
-        if _GONE.search(category):
+        if _GONE().search(category):
             continue
         for path in paths:
             line, text = _line_of(lines, path)
@@ -150,14 +151,14 @@ def read_claims(summary: Summary, file_text: str) -> SummaryClaims:
         add_commit(sha, line, text)
     for number, row, headings in _body_lines(summary, lines):
         stripped = row.strip()
-        in_files = any(_FILES_SECTION.search(h) for h in headings)
-        if in_files and stripped.startswith("|") and not _GONE.search(stripped):
-            for m in _BACKTICKED.finditer(stripped):
+        in_files = any(_FILES_SECTION().search(h) for h in headings)
+        if in_files and stripped.startswith("|") and not _GONE().search(stripped):
+            for m in _BACKTICKED().finditer(stripped):
                 if looks_like_project_path(m.group(1)):
                     add_file(m.group(1), number, stripped)
-        found = [m.group(1) for p in _HASH_PATTERNS for m in p.finditer(row)]
-        if any(_COMMITS_SECTION.search(h) for h in headings):
-            hit = _SECTION_HASH.match(row)
+        found = [m.group(1) for p in _HASH_PATTERNS for m in p().finditer(row)]
+        if any(_COMMITS_SECTION().search(h) for h in headings):
+            hit = _SECTION_HASH().match(row)
             if hit:
                 found.append(hit.group(1))
         for sha in sorted(set(found), key=row.find):
@@ -170,7 +171,7 @@ def read_claims(summary: Summary, file_text: str) -> SummaryClaims:
 # git
 
 
-@dataclass
+@record
 class GitProbe:
     ok: bool
     shallow: bool = False
@@ -207,6 +208,8 @@ def missing_commits(root: Path, hashes: Sequence[str]) -> set[str] | None:
 
 
 def _git(root: Path, args: list[str], stdin: str | None = None) -> str | int | None:
+    import subprocess  # only a SUMMARY that cites commits gets here
+
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
         proc = subprocess.run(
@@ -229,7 +232,7 @@ def _git(root: Path, args: list[str], stdin: str | None = None) -> str | int | N
 # Findings
 
 
-@dataclass
+@record
 class PlanSummary:
     """What the completeness step needs about one plan."""
 
@@ -239,7 +242,7 @@ class PlanSummary:
     summary_rel: str  # project-relative
 
 
-@dataclass
+@record
 class CompletenessResult:
     findings: list[CompletenessFinding] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -9,11 +9,11 @@ and become gaps in the report. Paths in documents and diagnostics are made proje
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from planner.documents.loader import load_plan, load_verification
 from planner.documents.models import Plan, Verification
 from planner.errors import Diagnostic, DocumentError, Severity
+from planner.records import record
 from planner.workspace import Phase, PlanRef, Workspace
 
 CODES = {
@@ -27,7 +27,7 @@ UNLOADABLE = frozenset(
 )
 
 
-@dataclass
+@record
 class LoadedPlan:
     ref: PlanRef
     plan: Plan  # its `path` is project-relative
