@@ -14,6 +14,7 @@ from planner.checks.filecache import LineIndex
 from planner.checks.keylinks import check_link
 from planner.checks.markers import _MARKER, _may_have_markers
 from planner.checks.regexes import Literal, RegexRunner, literal_of
+from planner.checks.twins import Twin
 from planner.documents.models import KeyLink
 from planner.results import LinkResult, LinkStatus
 
@@ -50,7 +51,7 @@ def test_trusted_patterns_use_re_and_are_cached_apart() -> None:
     trusted = runner.compile(r"(?<![\w$])run(?![\w$])", trusted=True)
     plain = runner.compile(r"(?<![\w$])run(?![\w$])")
     assert isinstance(trusted, re.Pattern)
-    assert isinstance(plain, regex.Pattern)
+    assert isinstance(plain, Twin) and plain.unicode_sensitive  # \w: re on ASCII text only
     assert runner.compiles == 2
     hit = runner.search(trusted, "x.run()\nrunner\n")
     assert hit is not None and (hit.start, hit.end) == (2, 5)

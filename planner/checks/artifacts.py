@@ -21,12 +21,11 @@ from __future__ import annotations
 import glob as globlib
 from typing import TYPE_CHECKING
 
-import regex
-
 from planner.checks.decls import language_of
 from planner.checks.filecache import SourceFile, clip
 from planner.checks.markers import STUB_MARKERS, could_have_stubs, scan_markers, stub_reason
 from planner.checks.paths import PathRefused, clean_spec, walk_files
+from planner.checks.twins import EnginePattern
 from planner.documents.models import Artifact
 from planner.errors import Diagnostic, Severity
 from planner.results import ArtifactResult, ArtifactStatus, Evidence, MarkerHit
@@ -40,7 +39,7 @@ CODES = {
 }
 
 DIR_MAX_FILES = 500
-_SYMBOL_NAME = regex.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_SYMBOL_NAME = EnginePattern(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", unicode_sensitive=True)
 
 
 class _Checker:

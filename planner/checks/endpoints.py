@@ -15,10 +15,9 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import regex
-
 from planner.checks.decls import Symbol
 from planner.checks.paths import PathRefused, clean_spec
+from planner.checks.twins import EnginePattern
 
 if TYPE_CHECKING:
     from planner.checks.engine import CheckContext
@@ -52,7 +51,7 @@ _IMPORT_SUFFIXES = (
     "/index.js",
     "/__init__.py",
 )
-_NAME = regex.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_NAME = EnginePattern(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*", unicode_sensitive=True)
 
 
 class Unresolved(Exception):

@@ -16,9 +16,8 @@ Status:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
-
-import regex
 
 from planner.checks.endpoints import Endpoint, Unresolved, resolve_endpoint
 from planner.checks.paths import PathRefused, walk_files
@@ -233,9 +232,9 @@ def _reference_pattern(dst: Endpoint) -> tuple[str, str]:
     """A regex for "the source imports or names the target", and the names it looks for."""
     if dst.symbol is not None:
         name = dst.symbol.name
-        return rf"(?<![\w$]){regex.escape(name)}(?![\w$])", repr(name)
+        return rf"(?<![\w$]){re.escape(name)}(?![\w$])", repr(name)
     base, stem = _reference_stem(dst)
-    word = regex.escape(stem)
+    word = re.escape(stem)
     alternatives = [
         rf"^[ \t]*(?:from|import|export|use|mod|require|include|\#include|using|package)\b[^\n]*\b{word}\b",
         rf"\bfrom\s+[\"'][^\"'\n]*\b{word}(?:\.\w+)?[\"']",
@@ -243,7 +242,7 @@ def _reference_pattern(dst: Endpoint) -> tuple[str, str]:
         rf"[\"'][^\"'\n]*/{word}(?:\.\w+)?/?[\"']",
     ]
     if not dst.is_dir:
-        alternatives.append(rf"(?<![\w.]){regex.escape(base)}\b")
+        alternatives.append(rf"(?<![\w.]){re.escape(base)}\b")
     return "|".join(alternatives), f"{stem!r} or {base!r}"
 
 

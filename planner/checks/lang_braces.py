@@ -8,13 +8,15 @@ member declarations (brace depth 0, or one deeper than their class/impl) from lo
 from __future__ import annotations
 
 import bisect
+import operator
 import re
-
-import regex
+from collections.abc import Iterator, Mapping
+from itertools import accumulate, chain, count
 
 from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
-from planner.checks.lang_specs import ID, ID_RE, SPECS, M, Spec
+from planner.checks.lang_specs import ID, ID_RE, SPECS, M, Skipped, Spec
+from planner.checks.twins import EnginePattern
 from planner.records import record
 
 
@@ -39,70 +41,160 @@ _SYMBOL_LESS = frozenset(
     {"impl", "extension", "companion object"}
 )  # containers that declare no name of their own
 _CONTINUES = frozenset("=,(:|&+-.?[<")
+_STRUCTURAL = re.compile(r"[{}();]")
+_DELTA = {"{": 1, "}": -1}
+_CANDIDATE_SHARE = 16  # above one candidate in 16 characters, a regex scan of the whole text
 
-_STUB_BODY = regex.compile(
+_STUB_BODY = EnginePattern(
     r"(?:throw\s+new\s+\w*Error\s*\(\s*(?:[\"'`][^\"'`]*(?:not\s+(?:yet\s+)?implemented|todo|stub)"
     r"[^\"'`]*[\"'`])?\s*\)|unimplemented!\s*\([^)]*\)|todo!\s*\([^)]*\)"
     r"|panic\(\s*\"[^\"]*(?:not\s+(?:yet\s+)?implemented|todo|unimplemented)[^\"]*\"\s*\)"
     r"|TODO\(\s*(?:\"[^\"]*\")?\s*\)|fatalError\(\s*(?:\"[^\"]*\")?\s*\)"
     r"|throw\s+UnimplementedError\([^)]*\))\s*;?",
-    regex.IGNORECASE,
+    re.IGNORECASE,
+    unicode_sensitive=True,
 )
 # How a stub body (_STUB_BODY, any case) or a placeholder return (_RETURN_ONLY) begins.
 _STUB_HEADS = ("throw", "unimplemented", "todo", "panic", "fatalerror", "return")
 _STUB_HEAD_LEN = max(len(head) for head in _STUB_HEADS)
-_COMMENTS = regex.compile(r"//[^\n]*|/\*[\s\S]*?\*/")
-_RETURN_ONLY = regex.compile(r"return\b[^;\n]*;?")
+_COMMENTS = EnginePattern(r"//[^\n]*|/\*[\s\S]*?\*/", unicode_sensitive=False)
+_RETURN_ONLY = EnginePattern(r"return\b[^;\n]*;?", unicode_sensitive=True)
 
-_JS_EXPORT_LIST = regex.compile(r"^export[ \t]+(?:type[ \t]+)?\{([^}]*)\}", M)
-_JS_EXPORT_DEFAULT = regex.compile(
+_JS_EXPORT_LIST = EnginePattern(
+    r"^export[ \t]+(?:type[ \t]+)?\{([^}]*)\}", M, unicode_sensitive=False
+)
+_JS_EXPORT_DEFAULT = EnginePattern(
     rf"^export[ \t]+default[ \t]+(?:(?:async[ \t]+)?function\*?[ \t]*|class[ \t]+)?(?P<name>{ID})?",
     M,
+    unicode_sensitive=True,
 )
-_JS_EXPORT_STAR = regex.compile(rf"^export[ \t]+\*[ \t]+as[ \t]+(?P<name>{ID})", M)
-_JS_CJS = regex.compile(
+_JS_EXPORT_STAR = EnginePattern(
+    rf"^export[ \t]+\*[ \t]+as[ \t]+(?P<name>{ID})", M, unicode_sensitive=True
+)
+_JS_CJS = EnginePattern(
     rf"^(?:module\.)?exports\.(?P<name>{ID})[ \t]*=|^module\.exports[ \t]*=[ \t]*\{{(?P<list>[^}}]*)\}}",
     M,
+    unicode_sensitive=True,
 )
-_GO_GROUP = regex.compile(r"^(?P<kw>var|const|type)[ \t]*\((?P<body>[\s\S]*?)^\)", M)
-_GO_ENTRY = regex.compile(r"^[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)", M)
-_RUST_PUB_USE = regex.compile(r"^[ \t]*pub(?:\([^)\n]*\))?[ \t]+use[ \t]+([^;]+);", M)
+_GO_GROUP = EnginePattern(
+    r"^(?P<kw>var|const|type)[ \t]*\((?P<body>[\s\S]*?)^\)", M, unicode_sensitive=False
+)
+_GO_ENTRY = EnginePattern(
+    r"^[ \t]+([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)", M, unicode_sensitive=True
+)
+_RUST_PUB_USE = EnginePattern(
+    r"^[ \t]*pub(?:\([^)\n]*\))?[ \t]+use[ \t]+([^;]+);", M, unicode_sensitive=False
+)
+
+
+def _at_lines(pattern: EnginePattern, text: str, heads: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """What pattern.finditer(text) yields, for a pattern that can match only at the start of a
+    line beginning with one of `heads` (and never matches an empty string): it is tried at those
+    lines only. A `^` pattern is otherwise tried at every character; str.find finds the lines at
+    C speed."""
+    starts: set[int] = set()
+    for head in heads:
+        if text.startswith(head):
+            starts.add(0)
+        needle = "\n" + head
+        at = text.find(needle)
+        while at != -1:
+            starts.add(at + 1)
+            at = text.find(needle, at + 1)
+    compiled = pattern.on(text)
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (found := compiled.match(text, start)) is not None:
+            end = found.end()  # as finditer, go on after the match
+            yield found
 
 
 class _Braces:
-    """Token offsets of one text: matching braces and brace depth at any offset."""
+    """One text's structure: its braces matched and the brace depth at any offset.
 
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
-        offsets: list[int] = []
-        chars: list[str] = []
-        for match in pattern.finditer(text):
-            char = match.group(1)
-            if char:
-                offsets.append(match.start())
-                chars.append(char)
-        self.offsets, self.chars = offsets, chars
-        self.match: dict[int, int] = {}
-        self.brace_offsets: list[int] = []
-        self.depth_after: list[int] = [0]
-        stack: list[int] = []
-        for offset, char in zip(offsets, chars, strict=True):
-            if char == "{":
-                stack.append(offset)
-            elif char == "}":
-                if not stack:
-                    continue
-                self.match[stack.pop()] = offset
-            else:
-                continue
-            self.brace_offsets.append(offset)
-            self.depth_after.append(len(stack))
+    `masked` is the text with comments and strings blanked out (same length): the structural
+    characters `{ } ( ) ;` a plain character search finds in it are exactly the tokens a
+    comment-and-string-aware scan gives. Only braces are listed (with C iterators); the other
+    tokens are searched for where a declaration's header is read.
+    """
+
+    def __init__(self, text: str, skip: Skipped) -> None:
+        self.masked = masked = _masked(text, skip)
         self.text_end = len(text)
+        self.brace_offsets = offsets = sorted([*_positions(masked, "{"), *_positions(masked, "}")])
+        deltas = map(_DELTA.__getitem__, map(masked.__getitem__, offsets))
+        # Depth after each brace; without a `}` below depth 0, a brace-by-brace scan's stack is
+        # never empty at a `}`, so depths and matching follow from these sums.
+        self.depth_after = depth = [0, *accumulate(deltas)]
+        self.match: dict[int, int] | None = None
+        if min(depth) < 0:
+            self._unbalanced()
+
+    def _unbalanced(self) -> None:
+        """The brace-by-brace scan, for a text with a `}` that closes nothing (it is ignored)."""
+        match: dict[int, int] = {}
+        kept: list[int] = []
+        depth_after = [0]
+        stack: list[int] = []
+        for offset in self.brace_offsets:
+            if self.masked[offset] == "{":
+                stack.append(offset)
+            elif stack:
+                match[stack.pop()] = offset
+            else:
+                continue  # a `}` without its `{`
+            kept.append(offset)
+            depth_after.append(len(stack))
+        self.match, self.brace_offsets, self.depth_after = match, kept, depth_after
 
     def depth_at(self, offset: int) -> int:
         return self.depth_after[bisect.bisect_left(self.brace_offsets, offset)]
 
     def close_of(self, open_offset: int) -> int:
-        return self.match.get(open_offset, self.text_end - 1)
+        """The offset of the `}` that closes the `{` at open_offset (the text's end when none)."""
+        if self.match is not None:
+            return self.match.get(open_offset, self.text_end - 1)
+        index = bisect.bisect_left(self.brace_offsets, open_offset)
+        # The close is the first brace after which the depth is back to what it was before.
+        try:
+            after = self.depth_after.index(self.depth_after[index], index + 2)
+        except ValueError:
+            return self.text_end - 1
+        return self.brace_offsets[after - 1]
+
+
+def _positions(text: str, char: str) -> Iterator[int]:
+    """The offsets of `char` in `text`, ascending: summed from the pieces between, in C."""
+    pieces = text.split(char)
+    del pieces[-1]
+    return map(operator.add, accumulate(map(len, pieces)), count())
+
+
+def _masked(text: str, skip: Skipped) -> str:
+    """`text` with its comments and strings (skip.pattern.finditer's matches) blanked out.
+
+    Structural characters cannot begin a comment or a string, so a scan for comments and strings
+    alone finds those a scan for both finds. Most code has few: the pattern is tried only where
+    one can begin, found by str.split at C speed, instead of being tried at every character.
+    """
+    candidates = sorted(chain.from_iterable(_positions(text, char) for char in skip.starts))
+    if len(candidates) * _CANDIDATE_SHARE > len(text):
+        return skip.pattern.sub(_blank, text)  # string-heavy: one C scan is cheaper
+    pieces: list[str] = []
+    end = 0
+    match = skip.pattern.match
+    for at in candidates:
+        if at >= end and (found := match(text, at)) is not None:
+            pieces += (text[end:at], " " * (found.end() - at))
+            end = found.end()
+    if not pieces:
+        return text
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 @record
@@ -115,38 +207,35 @@ class _Raw:
     recv: str | None
 
 
-def _group(match: regex.Match[str], name: str) -> str | None:
-    return match.group(name) if name in match.re.groupindex else None
-
-
-def _exported(spec: Spec, match: regex.Match[str], name: str) -> bool:
+def _exported(spec: Spec, match: re.Match[str], name: str, groups: Mapping[str, int]) -> bool:
     if spec.export_rule == "capital":
         return name[:1].isupper()
     if spec.export_rule == "underscore":
         return not name.startswith("_")
     if spec.export_rule == "mods":
-        mods = set((_group(match, "mods") or "").split())
+        mods = set((match.group("mods") if "mods" in groups else "").split())
         return not (mods & spec.private_mods)
-    return _group(match, "export") is not None
+    return "export" in groups and match.group("export") is not None
 
 
 def _header_end(text: str, braces: _Braces, start: int, limit: int) -> tuple[int, int | None]:
     """(offset where the declaration ends, offset of its body's `{` or None)."""
-    offsets, chars = braces.offsets, braces.chars
-    j = bisect.bisect_left(offsets, start)
+    masked = braces.masked
+    tokens = _STRUCTURAL.finditer(masked, start)  # the tokens from `start` on, as needed
     depth = 0
     newline = text.find("\n", start)
     while True:
-        offset = offsets[j] if j < len(offsets) else len(text)
+        token = next(tokens, None)
+        offset = len(text) if token is None else token.start()
         while depth == 0 and newline != -1 and newline < min(offset, limit):
             line_start = text.rfind("\n", 0, newline) + 1
             tail = text[line_start:newline].rstrip()
             if tail and tail[-1] not in _CONTINUES and not tail.endswith(("=>", "->")):
                 return newline - 1, None
             newline = text.find("\n", newline + 1)
-        if j >= len(offsets) or offset >= limit:
+        if token is None or offset >= limit:
             return min(offset, limit) - 1, None
-        char = chars[j]
+        char = masked[offset]
         if char == "(":
             depth += 1
         elif char == ")":
@@ -157,7 +246,6 @@ def _header_end(text: str, braces: _Braces, start: int, limit: int) -> tuple[int
             if char == "{":
                 return braces.close_of(offset), offset
             return offset, None  # `;` or the enclosing block's `}`
-        j += 1
 
 
 def _is_stub(text: str, open_offset: int | None, close: int, header: str) -> bool:
@@ -179,10 +267,15 @@ def parse_braces(source: SourceFile, lang: str) -> FileSymbols:
     text = source.text
     found = FileSymbols(rel=source.rel, language=lang)
     raws: dict[int, _Raw] = {}
-    for pattern in spec.decls:
-        for match in pattern.finditer(text):
+    for index, pattern in enumerate(spec.decls):
+        heads = spec.heads[index] if index < len(spec.heads) else ()
+        groups = pattern.on(text).groupindex
+        has_recv = "recv" in groups
+        for match in _at_lines(pattern, text, heads) if heads else pattern.finditer(text):
             name = match.group("name")
-            kw = " ".join(match.group("kw").split())
+            kw = match.group("kw")
+            if " " in kw or "\t" in kw:  # the only blanks a `kw` group can hold
+                kw = " ".join(kw.split())
             if kw == "companion object":
                 name = "Companion"
             if not name or (kw == "(" and name in _KEYWORDS):
@@ -192,14 +285,14 @@ def parse_braces(source: SourceFile, lang: str) -> FileSymbols:
                 name_end=match.end("name") if kw != "(" else match.end("kw") - 1,
                 name=name,
                 kw=kw,
-                exported=_exported(spec, match, name),
-                recv=_group(match, "recv"),
+                exported=_exported(spec, match, name, groups),
+                recv=match.group("recv") if has_recv else None,
             )
             raws.setdefault(raw.offset, raw)
     if not raws:
         _extra_exports(found, source, lang)
         return found
-    braces = _Braces(text, spec.tokens)
+    braces = _Braces(text, spec.skip)
     ordered = [raws[k] for k in sorted(raws)]
     # Ends first: containers must be known before members are qualified.
     ends: list[tuple[int, int | None]] = []
@@ -209,6 +302,7 @@ def parse_braces(source: SourceFile, lang: str) -> FileSymbols:
             limit = len(text)  # a body may hold nested declarations: scan to its `{`
         ends.append(_header_end(text, braces, raw.name_end, limit))
     stack: list[tuple[int, int, str, int]] = []  # open containers: open, close, qualname, depth
+    line_starts = source.lines.starts  # every line is looked up: the table, not line_of's counting
     for raw, (end, body) in zip(ordered, ends, strict=True):
         while stack and stack[-1][1] < raw.offset:
             stack.pop()
@@ -233,14 +327,14 @@ def parse_braces(source: SourceFile, lang: str) -> FileSymbols:
             kind = "function"
         if kind == "function" and prefix:
             kind = "method"
-        line = source.line_of(raw.offset)
+        line = bisect.bisect_right(line_starts, raw.offset)
         symbol = Symbol(
             name=raw.name.lstrip("#"),
             qualname=prefix + raw.name.lstrip("#"),
             kind=kind,
             file=source.rel,
             line=line,
-            end_line=max(source.line_of(max(end, raw.offset)), line),
+            end_line=max(bisect.bisect_right(line_starts, max(end, raw.offset)), line),
             start_line=line,
             stub=kind in ("function", "method") and _is_stub(text, body, end, header),
         )
@@ -256,20 +350,20 @@ def _extra_exports(found: FileSymbols, source: SourceFile, lang: str) -> None:
     text = source.text
     add = found.exports.setdefault
     if lang == "js":
-        for match in _JS_EXPORT_LIST.finditer(text):
+        for match in _at_lines(_JS_EXPORT_LIST, text, ("export",)):
             line = source.line_of(match.start())
             for entry in match.group(1).split(","):
                 for word in entry.replace(" as ", " ").split():
                     if word not in ("type", "as") and ID_RE.fullmatch(word):
                         add(word, line)
-        for match in _JS_EXPORT_DEFAULT.finditer(text):
+        for match in _at_lines(_JS_EXPORT_DEFAULT, text, ("export",)):
             line = source.line_of(match.start())
             add("default", line)
             if match.group("name"):
                 add(match.group("name"), line)
-        for match in _JS_EXPORT_STAR.finditer(text):
+        for match in _at_lines(_JS_EXPORT_STAR, text, ("export",)):
             add(match.group("name"), source.line_of(match.start()))
-        for match in _JS_CJS.finditer(text):
+        for match in _at_lines(_JS_CJS, text, ("exports.", "module.")):
             line = source.line_of(match.start())
             if match.group("name"):
                 add(match.group("name"), line)
@@ -278,7 +372,7 @@ def _extra_exports(found: FileSymbols, source: SourceFile, lang: str) -> None:
                 if key and ID_RE.fullmatch(key):
                     add(key, line)
     elif lang == "go":
-        for match in _GO_GROUP.finditer(text):
+        for match in _at_lines(_GO_GROUP, text, ("var", "const", "type")):
             base = source.line_of(match.start("body"))
             for entry in _GO_ENTRY.finditer(match.group("body")):
                 line = base + match.group("body").count("\n", 0, entry.start())

@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import re
 
-import regex
-
 from planner.checks.decls import FileSymbols
 from planner.checks.filecache import SourceFile, clip
+from planner.checks.twins import EnginePattern
 from planner.records import record
 from planner.results import MarkerHit
 
 MAX_HITS = 50  # per file; the count of the rest is reported, not each line
 
-_MARKER = regex.compile(
+_MARKER = EnginePattern(
     r"\b(?P<debt>TODO|FIXME|TBD|XXX)\b"
     r"|\b(?P<nie>NotImplementedError)\b"
     r"|\b(?P<macro>unimplemented|todo)!\s*\("
     r"|(?P<throw>throw\s+new\s+\w*Error\s*\(\s*[\"'`](?i:[^\"'`\n]*not\s+(?:yet\s+)?implemented))"
-    r"|(?P<placeholder>\breturn\b[^\n]*?(?:#|//)(?i:[^\n]*\b(?:placeholder|stub|dummy)\b))"
+    r"|(?P<placeholder>\breturn\b[^\n]*?(?:#|//)(?i:[^\n]*\b(?:placeholder|stub|dummy)\b))",
+    unicode_sensitive=True,
 )
 STUB_MARKERS = frozenset(
     {"NotImplementedError", "unimplemented!", "todo!", "not implemented", "placeholder", "stub"}

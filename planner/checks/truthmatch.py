@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import functools
 
-import regex
-
+from planner.checks.twins import EnginePattern
 from planner.documents.models import Task
 
 OVERLAP_SHARE = 0.5
 OVERLAP_MIN = 3
-_PUNCT = regex.compile(r"[^\w\s]+")
-_SPACE = regex.compile(r"\s+")
-_WORD = regex.compile(r"[a-z0-9_]+")
-_BULLET = regex.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]\])\s*")
+_PUNCT = EnginePattern(r"[^\w\s]+", unicode_sensitive=True)
+_SPACE = EnginePattern(r"\s+", unicode_sensitive=True)
+_WORD = EnginePattern(r"[a-z0-9_]+", unicode_sensitive=False)
+_BULLET = EnginePattern(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]\])\s*", unicode_sensitive=True)
 
 
 def _words(text: str) -> list[str]:

@@ -20,9 +20,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-import regex
-
 from planner.checks.truthmatch import matching_tasks, normalize, states_truth
+from planner.checks.twins import EnginePattern
 from planner.documents.models import Plan, Truth
 from planner.results import (
     ArtifactResult,
@@ -48,7 +47,7 @@ __all__ = ["check_truth", "matching_tasks", "normalize", "states_truth"]
 
 NO_EVIDENCE = "no automated evidence"
 
-_CAMEL = regex.compile(r"[a-z][A-Z]")
+_CAMEL = EnginePattern(r"[a-z][A-Z]", unicode_sensitive=False)
 _FAILING = frozenset({CommandStatus.FAILED, CommandStatus.TIMED_OUT, CommandStatus.ERROR})
 _BAD_ARTIFACT = frozenset({ArtifactStatus.MISSING, ArtifactStatus.STUB, ArtifactStatus.FAILED})
 _BAD_LINK = frozenset({LinkStatus.NOT_WIRED, LinkStatus.UNRESOLVED})
