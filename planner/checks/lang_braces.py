@@ -17,7 +17,6 @@ from planner.checks.decls import PLACEHOLDER_COMMENT, FileSymbols, Symbol
 from planner.checks.filecache import SourceFile
 from planner.checks.lang_specs import ID, ID_RE, SPECS, M, Skipped, Spec
 from planner.checks.twins import EnginePattern
-from planner.records import record
 
 
 def _words(text: str) -> list[str]:
@@ -197,14 +196,10 @@ def _blank(match: re.Match[str]) -> str:
     return " " * (match.end() - match.start())
 
 
-@record
-class _Raw:
-    offset: int
-    name_end: int
-    name: str
-    kw: str
-    exported: bool
-    recv: str | None
+# A declaration found by a pattern: (offset, name_end, name, kw, exported, recv). A tuple: a
+# file has dozens, and building a tuple costs a fraction of an object's __init__.
+_Raw = tuple[int, int, str, str, bool, "str | None"]
+_BODY_KWS = frozenset({"function", "func", "fn", "fun", "(", "class"})
 
 
 def _exported(spec: Spec, match: re.Match[str], name: str, groups: Mapping[str, int]) -> bool:
@@ -221,20 +216,22 @@ def _exported(spec: Spec, match: re.Match[str], name: str, groups: Mapping[str, 
 def _header_end(text: str, braces: _Braces, start: int, limit: int) -> tuple[int, int | None]:
     """(offset where the declaration ends, offset of its body's `{` or None)."""
     masked = braces.masked
-    tokens = _STRUCTURAL.finditer(masked, start)  # the tokens from `start` on, as needed
+    search = _STRUCTURAL.search  # the next token, from where the last one was
     depth = 0
     newline = text.find("\n", start)
+    at = start
     while True:
-        token = next(tokens, None)
+        token = search(masked, at)
         offset = len(text) if token is None else token.start()
-        while depth == 0 and newline != -1 and newline < min(offset, limit):
+        stop = offset if offset < limit else limit
+        while depth == 0 and newline != -1 and newline < stop:
             line_start = text.rfind("\n", 0, newline) + 1
             tail = text[line_start:newline].rstrip()
             if tail and tail[-1] not in _CONTINUES and not tail.endswith(("=>", "->")):
                 return newline - 1, None
             newline = text.find("\n", newline + 1)
         if token is None or offset >= limit:
-            return min(offset, limit) - 1, None
+            return stop - 1, None
         char = masked[offset]
         if char == "(":
             depth += 1
@@ -246,6 +243,7 @@ def _header_end(text: str, braces: _Braces, start: int, limit: int) -> tuple[int
             if char == "{":
                 return braces.close_of(offset), offset
             return offset, None  # `;` or the enclosing block's `}`
+        at = offset + 1
 
 
 def _is_stub(text: str, open_offset: int | None, close: int, header: str) -> bool:
@@ -272,75 +270,74 @@ def parse_braces(source: SourceFile, lang: str) -> FileSymbols:
         groups = pattern.on(text).groupindex
         has_recv = "recv" in groups
         for match in _at_lines(pattern, text, heads) if heads else pattern.finditer(text):
-            name = match.group("name")
-            kw = match.group("kw")
+            name, kw = match.group("name", "kw")
             if " " in kw or "\t" in kw:  # the only blanks a `kw` group can hold
                 kw = " ".join(kw.split())
             if kw == "companion object":
                 name = "Companion"
             if not name or (kw == "(" and name in _KEYWORDS):
                 continue
-            raw = _Raw(
-                offset=match.start("name") if kw == "(" else match.start(),
-                name_end=match.end("name") if kw != "(" else match.end("kw") - 1,
-                name=name,
-                kw=kw,
-                exported=_exported(spec, match, name, groups),
-                recv=match.group("recv") if has_recv else None,
-            )
-            raws.setdefault(raw.offset, raw)
+            if kw == "(":
+                offset, name_end = match.start("name"), match.end("kw") - 1
+            else:
+                offset, name_end = match.start(), match.end("name")
+            if offset not in raws:  # the first pattern to find a declaration there wins
+                exported = _exported(spec, match, name, groups)
+                raws[offset] = (
+                    offset,
+                    name_end,
+                    name,
+                    kw,
+                    exported,
+                    match.group("recv") if has_recv else None,
+                )
     if not raws:
         _extra_exports(found, source, lang)
         return found
     braces = _Braces(text, spec.skip)
     ordered = [raws[k] for k in sorted(raws)]
-    # Ends first: containers must be known before members are qualified.
-    ends: list[tuple[int, int | None]] = []
-    for index, raw in enumerate(ordered):
-        limit = ordered[index + 1].offset if index + 1 < len(ordered) else len(text)
-        if raw.kw in spec.containers or raw.kw in ("function", "func", "fn", "fun", "(", "class"):
-            limit = len(text)  # a body may hold nested declarations: scan to its `{`
-        ends.append(_header_end(text, braces, raw.name_end, limit))
+    containers = spec.containers
+    symbols, exports = found.symbols, found.exports
+    rel = source.rel
     stack: list[tuple[int, int, str, int]] = []  # open containers: open, close, qualname, depth
     line_starts = source.lines.starts  # every line is looked up: the table, not line_of's counting
-    for raw, (end, body) in zip(ordered, ends, strict=True):
-        while stack and stack[-1][1] < raw.offset:
+    for index, (offset, name_end, name, kw, exported, recv) in enumerate(ordered):
+        while stack and stack[-1][1] < offset:
             stack.pop()
-        depth = braces.depth_at(raw.offset)
+        depth = braces.depth_at(offset)
         top = stack[-1] if stack else None
-        owner = top[2] if top and top[0] < raw.offset and top[3] == depth else None
-        if raw.kw in spec.containers and body is not None:
-            qual = f"{owner}.{raw.name}" if owner else raw.name
-            if raw.kw == "companion object":
-                qual = owner or raw.name
+        owner = top[2] if top and top[0] < offset and top[3] == depth else None
+        is_container = kw in containers
+        local = owner is None and depth != 0
+        if not is_container and (local or (kw == "(" and owner is None and lang == "js")):
+            continue  # a local declaration, or a JS call at the top level: its end is not needed
+        if kw in containers or kw in _BODY_KWS:
+            limit = len(text)  # a body may hold nested declarations: scan to its `{`
+        else:
+            limit = ordered[index + 1][0] if index + 1 < len(ordered) else len(text)
+        end, body = _header_end(text, braces, name_end, limit)
+        if is_container and body is not None:
+            qual = f"{owner}.{name}" if owner else name
+            if kw == "companion object":
+                qual = owner or name
             stack.append((body, end, qual, braces.depth_at(body) + 1))
-        if owner is None and depth != 0:
-            continue  # a local declaration
-        if raw.kw == "(" and owner is None and lang == "js":
-            continue  # a call at the top level, not a member
-        if raw.kw in _SYMBOL_LESS:
+        if local or kw in _SYMBOL_LESS:
             continue
-        prefix = f"{raw.recv}." if raw.recv else (f"{owner}." if owner else "")
-        kind = _KIND.get(raw.kw, "variable")
-        header = text[raw.name_end : (body if body is not None else end + 1)]
+        prefix = f"{recv}." if recv else (f"{owner}." if owner else "")
+        kind = _KIND.get(kw, "variable")
+        header = text[name_end : (body if body is not None else end + 1)]
         if kind == "variable" and ("=>" in header or "function" in header):
             kind = "function"
         if kind == "function" and prefix:
             kind = "method"
-        line = bisect.bisect_right(line_starts, raw.offset)
-        symbol = Symbol(
-            name=raw.name.lstrip("#"),
-            qualname=prefix + raw.name.lstrip("#"),
-            kind=kind,
-            file=source.rel,
-            line=line,
-            end_line=max(bisect.bisect_right(line_starts, max(end, raw.offset)), line),
-            start_line=line,
-            stub=kind in ("function", "method") and _is_stub(text, body, end, header),
-        )
-        found.symbols.append(symbol)
-        if raw.exported and (depth == 0 or lang != "js"):
-            found.exports.setdefault(symbol.qualname, line)
+        line = bisect.bisect_right(line_starts, offset)
+        end_line = bisect.bisect_right(line_starts, end) if end > offset else line
+        bare = name.lstrip("#")
+        stub = (kind == "function" or kind == "method") and _is_stub(text, body, end, header)
+        symbol = Symbol(bare, prefix + bare, kind, rel, line, max(end_line, line), line, stub)
+        symbols.append(symbol)
+        if exported and (depth == 0 or lang != "js"):
+            exports.setdefault(symbol.qualname, line)
     _extra_exports(found, source, lang)
     return found
 
