@@ -297,3 +297,22 @@ def test_inline_exports_that_do_not_exist_fail_through_the_loader(
         (ArtifactStatus.FAILED, "does not export 'does_not_exist'"),
         (ArtifactStatus.VERIFIED, "exists, 2 lines, exports 1/1"),
     ]
+
+
+def test_a_broken_file_parsed_for_stubs_gets_the_syntax_error_note(root: Path) -> None:
+    write(root, "src/broken.py", "def run(:\n    pass\n\n\ndef ok():\n    return 1\n")
+    result, diags, ctx = check(root, path="src/broken.py", exports=["ok"])
+    assert ctx.symbols.parsed == 1  # `pass` may be a stub body: parsed, by the line scan
+    assert any("GSD408" in d and "syntax error at line 1" in d for d in diags)
+    assert result.status is ArtifactStatus.STUB  # 1 of 2 functions is `pass`
+
+
+def test_exports_alone_need_no_parse_so_no_note_about_one(root: Path) -> None:
+    # No word a stub body needs: the export is settled by the scan (the same answer the parse
+    # and the line scan give), nothing is parsed, and no note describes a parse never made.
+    write(root, "src/broken.py", "def run(:\n    return 2\n\n\ndef ok():\n    return 1\n")
+    result, diags, ctx = check(root, path="src/broken.py", exports=["ok"])
+    assert ctx.symbols.parsed == 0
+    assert not any("GSD408" in d for d in diags)
+    assert result.status is ArtifactStatus.VERIFIED
+    assert [e.line for e in result.evidence if e.line] == [5]

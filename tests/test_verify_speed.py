@@ -190,7 +190,7 @@ def test_static_no_write_run_imports_only_what_it_uses(py_project: Path, tmp_pat
     assert done.returncode == 0, done.stderr
     assert "gaps found: 4/8 must-haves verified" in done.stdout  # the run did its work
     imported = set(json.loads(out.read_text()))
-    assert "planner.checks.lang_python" in imported  # the Python files were parsed
+    assert "planner.checks.pyscan" in imported  # the Python files were read for symbols
     never = {
         "typer",  # the fast path's point
         "rich",  # not a terminal

@@ -139,11 +139,18 @@ class _Checker:
         else:
             self.evidence.append(Evidence(file=rel, text=f"exists, {lines} lines"))
         hard = self.check_contains([source]) + self.check_exports([rel])
-        # Stub bodies need a parse; a file over the index cap is parsed only when exports ask for
-        # it, and a file that cannot hold a stub body (could_have_stubs) is not parsed for them.
+        # Stub bodies need a parse; a file that cannot hold a stub body (could_have_stubs) is not
+        # parsed for them, and a file over the index cap only when its exports were (then the
+        # parse is done). Exports alone need no parse here: check_exports settled them, by a
+        # scan when one proves the parse's answer (pyscan). So the GSD408 note below, about a
+        # parse falling back to declaration patterns, comes only from a parse that was made.
         symbols = None
         small = source.size <= self.ctx.symbols.index_max_bytes
-        if self.art.exports or (small and could_have_stubs(source.text, language_of(rel))):
+        if (
+            (small and could_have_stubs(source.text, language_of(rel)))
+            or (self.art.exports and not small)
+            or self.ctx.symbols.has_parsed(rel)
+        ):
             symbols = self.ctx.symbols.parse(rel)
         if symbols is not None and symbols.note and symbols.note.startswith("syntax error"):
             self.diag("GSD408", Severity.INFO, f"artifact {rel}: {symbols.note}")

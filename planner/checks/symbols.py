@@ -123,6 +123,10 @@ class SymbolIndex:
         self._symbols[rel] = result
         return result
 
+    def has_parsed(self, rel: str) -> bool:
+        """Whether `parse(rel)` has run (its answer then costs nothing)."""
+        return rel in self._symbols
+
     def lookup_in_file(self, rel: str, qualname: str) -> list[Symbol]:
         if rel not in self._symbols and "." not in qualname:
             source = self._python_source(rel)

@@ -168,8 +168,10 @@ def verify_plan(ws: Workspace, ref: str, options: VerifyOptions) -> VerifyOutcom
 
 def _run(run: Run) -> VerifyOutcome:
     from planner.execution.procs import interrupt_guard
+    from planner.gcpause import collector_paused
 
-    with interrupt_guard():
+    # Plans, parsed sources and results all live until the report: see gcpause.
+    with interrupt_guard(), collector_paused():
         for step in STEPS:
             step(run)
     assert run.report is not None
