@@ -96,6 +96,8 @@ def re_twin(source: str, flags: int = 0) -> Twin | None:
         compiled = _sre_compiler.compile(tree, flags | _ASCII)
     except (_Refused, re.error, Warning, ValueError, OverflowError, RecursionError):
         return None
+    except (AttributeError, TypeError, IndexError, KeyError):
+        return None  # re's parser is internal: a shape this check does not know leaves it to regex
     if tree.state.flags & _IGNORECASE:
         return Twin(source, flags, compiled, sensitive)
     prefix, required = _literals(tree.data)
