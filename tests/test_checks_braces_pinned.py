@@ -1,4 +1,4 @@
-"""parse_braces gives the answers it gave before it was made cheaper.
+"""parse_braces (and planner.checks.bracescan) give the answers they gave before being made cheaper.
 
 tests/braces_samples/expected.json was written by the implementation before the rework (main at
 4b04bee: a tokenizer pass with a Python step per token, `regex` patterns) over the sample files
@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.checks.bracescan import Braces, at_lines, header_end
 from planner.checks.decls import language_of
 from planner.checks.filecache import SourceFile
-from planner.checks.lang_braces import _at_lines, _Braces, _header_end, parse_braces
+from planner.checks.lang_braces import parse_braces
 from planner.checks.lang_specs import SPECS
 
 SAMPLES = Path(__file__).parent / "braces_samples"
@@ -46,9 +47,7 @@ def test_samples_cover_every_language_and_path() -> None:
     assert not texts["sample_s9.ts"].isascii()  # the `regex` fallback
     assert "s\u0301tub" in EXPECTED["sample_s9.ts"]["exports"]  # \w as `regex` reads it
     unbalanced = [
-        n
-        for n, t in texts.items()
-        if _Braces(t, SPECS[language_of(n) or ""].skip).match is not None
+        n for n, t in texts.items() if Braces(t, SPECS[language_of(n) or ""].skip).match is not None
     ]
     assert unbalanced  # a `}` that closes nothing: the brace-by-brace scan
 
@@ -133,7 +132,7 @@ _SOUP = st.lists(
 @given(_SOUP, st.sampled_from(sorted({"js", "go", "rust", "kotlin", "swift", "dart"})))
 @settings(max_examples=300, deadline=None)
 def test_brace_structure_equals_the_token_scan(text: str, lang: str) -> None:
-    new, old = _Braces(text, SPECS[lang].skip), _Reference(text, lang)
+    new, old = Braces(text, SPECS[lang].skip), _Reference(text, lang)
     for offset in range(len(text) + 1):
         assert new.depth_at(offset) == old.depth_at(offset), offset
     for offset, char in zip(old.offsets, old.chars, strict=True):
@@ -141,7 +140,7 @@ def test_brace_structure_equals_the_token_scan(text: str, lang: str) -> None:
             assert new.close_of(offset) == old.close_of(offset), offset
     for start in range(0, len(text) + 1, 3):
         for limit in (len(text), min(len(text), start + 7)):
-            assert _header_end(text, new, start, limit) == old.header_end(text, start, limit)
+            assert header_end(text, new, start, limit) == old.header_end(text, start, limit)
 
 
 # fmt: off
@@ -176,4 +175,4 @@ def test_patterns_tried_at_their_lines_find_what_finditer_finds(text: str) -> No
     ]
     for pattern, heads in cases:
         expected = [(*m.span(), m.groups()) for m in pattern.finditer(text)]
-        assert [(*m.span(), m.groups()) for m in _at_lines(pattern, text, heads)] == expected
+        assert [(*m.span(), m.groups()) for m in at_lines(pattern, text, heads)] == expected

@@ -33,7 +33,7 @@ class Spec:
     private_mods: frozenset[str] = frozenset()  # Swift/Kotlin: a declaration is public unless these
     export_rule: str = "keyword"  # keyword | capital | underscore | mods
     # Per pattern of `decls`: the words that begin every line it can match, so that it is tried
-    # at those lines only (lang_braces._at_lines); () or absent: tried everywhere.
+    # at those lines only (bracescan.at_lines); () or absent: tried everywhere.
     heads: tuple[tuple[str, ...], ...] = ()
 
 

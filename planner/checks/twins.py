@@ -28,6 +28,8 @@ from types import ModuleType
 from typing import Any, cast
 
 FLAGS = re.MULTILINE | re.IGNORECASE | re.DOTALL  # the same bits in `re` and `regex`
+# Plain ints: re's parser tests its flags at every step, and a RegexFlag's `&` is an enum call.
+_ASCII, _IGNORECASE, _VERBOSE = int(re.ASCII), int(re.IGNORECASE), int(re.VERBOSE)
 _ASCII_WIDE = 128
 # Categories whose members the two engines define differently beyond ASCII.
 _CATEGORIES = {
@@ -86,15 +88,15 @@ def re_twin(source: str, flags: int = 0) -> Twin | None:
         _check_source(source)
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # any warning means the engines may disagree
-            tree = _sre_parser.parse(source, flags | re.ASCII)
-        sensitive = _walk(tree.data, bool(tree.state.flags & re.IGNORECASE))
-        if tree.state.flags & re.VERBOSE:
+            tree = _sre_parser.parse(source, flags | _ASCII)
+        sensitive = _walk(tree.data, bool(tree.state.flags & _IGNORECASE))
+        if tree.state.flags & _VERBOSE:
             raise _Refused
         # From the parsed tree: parsing again (re.compile) would cost as much as the check.
-        compiled = _sre_compiler.compile(tree, flags | re.ASCII)
+        compiled = _sre_compiler.compile(tree, flags | _ASCII)
     except (_Refused, re.error, Warning, ValueError, OverflowError, RecursionError):
         return None
-    if tree.state.flags & re.IGNORECASE:
+    if tree.state.flags & _IGNORECASE:
         return Twin(source, flags, compiled, sensitive)
     prefix, required = _literals(tree.data)
     return Twin(source, flags, compiled, sensitive, prefix, required)
@@ -176,9 +178,9 @@ def _walk(items: Any, ignorecase: bool) -> bool:
             sensitive |= av is _c.AT_BOUNDARY
         elif op is _c.SUBPATTERN:
             _group, add, remove, sub = av
-            if add & re.VERBOSE:
+            if add & _VERBOSE:
                 raise _Refused
-            inner = (ignorecase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            inner = (ignorecase or bool(add & _IGNORECASE)) and not remove & _IGNORECASE
             sensitive |= _walk(sub, inner)
         elif op is _c.BRANCH:
             for branch in av[1]:
@@ -244,7 +246,7 @@ class EnginePattern:
             return self.regex_form()
         found = self._re
         if found is None:
-            flags = self.flags | (re.ASCII if self.unicode_sensitive else 0)
+            flags = self.flags | (_ASCII if self.unicode_sensitive else 0)
             found = self._re = re.compile(self.source, flags)
         return found
 
