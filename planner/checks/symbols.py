@@ -2,8 +2,10 @@
 
 Lookups, cheapest first:
 - `lookup_in_file(rel, name)`: parse one file (cached) and look the name up; a Python file's
-  top-level def/class that nothing else can declare is answered by a scan instead (pyscan);
-- `export_line(rel, name)`: where a file exports a name, settled by a scan when pyscan can;
+  top-level def/class that nothing else can declare is answered by a scan instead (pyscan), and
+  a JS/TS or Go file that does not hold the name is not parsed (bracefast);
+- `export_line(rel, name)`: where a file exports a name, settled by a scan when pyscan or
+  bracefast can;
 - `find(name, hints)`: the hint files first (the plan's files_modified, artifacts, the other end of
   a link); only when they do not declare it, one walk of the tree lists the source files, a
   substring grep narrows them to files that mention the name, a declaration pattern narrows
@@ -20,7 +22,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from planner.checks import pyscan
+from planner.checks import bracefast, pyscan
 from planner.checks.decls import AsciiFirst, FileSymbols, Symbol, language_of
 from planner.checks.filecache import FileCache, SourceFile
 from planner.checks.pathmemo import PathMemo
@@ -78,7 +80,7 @@ class SymbolIndex:
         self.cache = cache
         self.index_max_bytes = index_max_bytes
         self.parsed = 0  # files parsed (for the bench and tests)
-        self.scanned = 0  # questions answered by pyscan instead of a parse (bench, tests)
+        self.scanned = 0  # questions answered by pyscan/bracefast instead of a parse (bench, tests)
         self.scans = 0  # tree walks for a name the hints did not declare
         self._symbols: dict[str, FileSymbols | None] = {}
         self._all_files: list[str] | None = None
@@ -128,12 +130,19 @@ class SymbolIndex:
         return rel in self._symbols
 
     def lookup_in_file(self, rel: str, qualname: str) -> list[Symbol]:
-        if rel not in self._symbols and "." not in qualname:
-            source = self._python_source(rel)
-            found = pyscan.top_level_symbol(source.text, qualname, rel) if source else None
-            if found is not None:
-                self.scanned += 1
-                return [found]
+        if rel not in self._symbols:
+            lang = language_of(rel)
+            if lang == "python" and "." not in qualname:
+                source = self._python_source(rel)
+                found = pyscan.top_level_symbol(source.text, qualname, rel) if source else None
+                if found is not None:
+                    self.scanned += 1
+                    return [found]
+            elif lang in bracefast.LANGUAGES:
+                source = self._source(rel)
+                if source is not None and bracefast.names_absent(source.text, qualname):
+                    self.scanned += 1
+                    return []
         parsed = self.parse(rel)
         return parsed.lookup(qualname) if parsed else []
 
@@ -141,8 +150,13 @@ class SymbolIndex:
         """The line where a file exports `name` (a member of an exported class or type counts),
         None when it does not or is no source file. Without a parse when pyscan proves it."""
         if rel not in self._symbols:
-            source = self._python_source(rel)
-            line = pyscan.export_line(source.text, name) if source else None
+            lang = language_of(rel)
+            source = self._source(rel) if lang else None
+            line = None
+            if source is not None and lang == "python":
+                line = pyscan.export_line(source.text, name)
+            elif source is not None and lang:
+                line = bracefast.export_line(source, lang, name)
             if line is not None:
                 self.scanned += 1
                 return line or None
@@ -157,8 +171,10 @@ class SymbolIndex:
 
     def _python_source(self, rel: str) -> SourceFile | None:
         """The text of a Python file that parse() would parse, else None."""
-        if language_of(rel) != "python":
-            return None
+        return self._source(rel) if language_of(rel) == "python" else None
+
+    def _source(self, rel: str) -> SourceFile | None:
+        """The text parse() would parse (for a file of a known language), else None."""
         source = self.cache.get(rel)
         return source if source is not None and not source.binary else None
 
