@@ -16,6 +16,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from planner.documents.lazyre import lazy_re
 from planner.records import record
 from planner.roadmapscan import Event, block_events
 
@@ -25,11 +26,12 @@ _PHASE_RE = re.compile(
     r"(?:\s*:\s*(?P<name>.+?))?\s*(?:\*\*|__|\s[-—–]\s|\s\(|\s\[|$)",
 )
 _RANGE_RE = re.compile(r"^(\d+)-(\d+)$")
-_TABLE_ROW_RE = re.compile(
+# Compiled on first use: a roadmap without tables or phase details needs none of them.
+_TABLE_ROW_RE = lazy_re(
     r"^\s*(?:Phase\s+)?(?P<num>[A-Za-z]*\d[\w.]*?(?:-\d[\w.]*?)?)\.?(?::|\s|$)\s*(?P<name>.*)$"
 )
-_GOAL_RE = re.compile(r"^\*\*Goal\*\*:?\s*:?\s*(?P<goal>.+)$|^\*\*Goal:\*\*\s*(?P<goal2>.+)$", re.I)
-_REQUIREMENTS_RE = re.compile(
+_GOAL_RE = lazy_re(r"^\*\*Goal\*\*:?\s*:?\s*(?P<goal>.+)$|^\*\*Goal:\*\*\s*(?P<goal2>.+)$", re.I)
+_REQUIREMENTS_RE = lazy_re(
     r"^(?:\*\*|__)?Requirements(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<ids>.+)$", re.I
 )
 # CICD-01, LIB-API-02, REQ-7b: upper-case words joined by hyphens, ending in a number.
@@ -162,11 +164,11 @@ def _phase_details(phase: RoadmapPhase, paragraph: str) -> None:
     """`**Goal**: ...` and `**Requirements**: ...` lines under a phase heading (first of each)."""
     for content_line in paragraph.splitlines():
         stripped = content_line.strip()
-        g = _GOAL_RE.match(stripped) if phase.goal is None else None
+        g = _GOAL_RE().match(stripped) if phase.goal is None else None
         if g:
             phase.goal = (g.group("goal") or g.group("goal2") or "").strip()
             continue
-        r = _REQUIREMENTS_RE.match(stripped) if not phase.requirements else None
+        r = _REQUIREMENTS_RE().match(stripped) if not phase.requirements else None
         if r:
             phase.requirements = list(dict.fromkeys(REQUIREMENT_ID.findall(r.group("ids"))))
 
@@ -179,7 +181,7 @@ def _says_complete(text: str) -> bool:
 def _table_row(cells: list[str], line: int | None, note: Any) -> None:
     if len(cells) < 2:
         return
-    m = _TABLE_ROW_RE.match(cells[0].replace("*", ""))
+    m = _TABLE_ROW_RE().match(cells[0].replace("*", ""))
     if not m or not re.search(r"\d", m.group("num")):
         return
     status = " ".join(cells[1:]).lower()

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from planner.documents.lazyre import lazy_re
+
 # markdown-it's mdTrim set: JavaScript's trim() without U+FEFF.
 _TRIM = "".join(
     chr(c)
@@ -26,10 +28,9 @@ _TRIM = "".join(
         | set(range(0x2000, 0x200B))
     )
 )
-_NEWLINES = re.compile(r"\r\n?")
 _ORDERED = re.compile(r"[0-9]{1,9}[.)](?= |$)")
 _BULLET = re.compile(r"[*+-](?= |$)")
-_DETAILS = re.compile(r"^</?(?a:(details|summary))(?=(\s|/?>|$))", re.IGNORECASE)
+_DETAILS = lazy_re(r"^</?(?a:(details|summary))(?=(\s|/?>|$))", re.IGNORECASE)  # kind 6
 _HEADER_CELL = re.compile(r"^:?-+:?$")
 _OPENERS = frozenset("*-_+#<0123456789")  # first characters of hr, list, html, heading lines
 _MAX_DEPTH = 6  # markdown-it stops nesting at level 20 (two levels a list): far from it
@@ -52,7 +53,8 @@ def block_events(text: str) -> list[Event] | None:
     """The heading, paragraph and table-row events of markdown-it's parse, or None when unsure."""
     if "\t" in text or "\0" in text:
         return None
-    text = _NEWLINES.sub("\n", text)
+    if "\r" in text:  # markdown-it's normalisation: CR LF and a lone CR are line breaks
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if text.endswith("\n") or (lines and not lines[-1].strip(" ")):
         lines.pop()  # no line after a final newline; a final blank line without one is dropped
@@ -305,7 +307,7 @@ class _Scan:
         t = self.text(line)
         if self.code(line) or not t.startswith("<"):
             return False
-        if not _DETAILS.search(t):
+        if not _DETAILS().search(t):
             raise _Unsure
         if not silent:
             line += 1
