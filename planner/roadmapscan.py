@@ -21,12 +21,10 @@ from typing import NamedTuple
 from planner.documents.lazyre import lazy_re
 
 # markdown-it's mdTrim set: JavaScript's trim() without U+FEFF.
-_TRIM = "".join(
-    chr(c)
-    for c in sorted(
-        {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x2028, 0x2029}
-        | set(range(0x2000, 0x200B))
-    )
+_TRIM = (
+    "\t\n\x0b\x0c\r \xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
 )
 _ORDERED = re.compile(r"[0-9]{1,9}[.)](?= |$)")
 _BULLET = re.compile(r"[*+-](?= |$)")
@@ -66,25 +64,21 @@ def block_events(text: str) -> list[Event] | None:
     return scan.events
 
 
-def _escaped_split(row: str) -> list[str]:
-    """markdown-it's escapedSplit: cells at unescaped pipes; `\\|` loses its backslash."""
-    result: list[str] = []
+def _row_cells(row: str) -> list[str]:
+    """markdown-it's escapedSplit (cells at unescaped pipes; `\\|` loses its backslash), less an
+    empty first and last cell."""
+    cells: list[str] = []
     current, last, escaped = "", 0, False
     for pos, ch in enumerate(row):
         if ch == "|":
             if not escaped:
-                result.append(current + row[last:pos])
+                cells.append(current + row[last:pos])
                 current, last = "", pos + 1
             else:
                 current += row[last : pos - 1]
                 last = pos
         escaped = ch == "\\"
-    result.append(current + row[last:])
-    return result
-
-
-def _row_cells(row: str) -> list[str]:
-    cells = _escaped_split(row)
+    cells.append(current + row[last:])
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":
@@ -141,8 +135,8 @@ class _Scan:
         """markdown-it's rules in order: table, code, fence, blockquote, hr, list, reference, ..."""
         if self.table(line, False):
             return
-        if self.code(line) or self.unmodelled(line):
-            raise _Unsure
+        if self.code(line) or self.text(line).startswith(("```", "~~~", ">")):
+            raise _Unsure  # indented code, a fence or a block quote: not replayed
         if self.hr(line, False) or self.list_block(line, False, False):
             return
         if self.text(line).startswith("[") and self.maybe_reference(line):
@@ -150,11 +144,6 @@ class _Scan:
         if self.html(line, False) or self.heading(line, False) or self.lheading(line):
             return
         self.paragraph(line)
-
-    def unmodelled(self, line: int) -> bool:
-        """Whether a fence or a block quote may start here (their rules are not replayed)."""
-        t = self.text(line)
-        return t.startswith(("```", "~~~", ">"))
 
     def maybe_reference(self, line: int) -> bool:
         # A definition needs `]:` before the next blank line (its label, destination and title).
@@ -190,9 +179,7 @@ class _Scan:
         if start + 2 > self.n or self.sh[nxt] < self.blk or self.code(nxt):
             return False
         delim = self.text(nxt)
-        if len(delim) < 2 or delim[0] not in "|-:" or delim[1] not in "|-: ":
-            return False
-        if delim[0] == "-" and delim[1] == " ":
+        if len(delim) < 2 or delim[0] not in "|-:" or delim[:2] == "- ":
             return False
         if any(ch not in "|-: " for ch in delim):
             return False

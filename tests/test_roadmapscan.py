@@ -365,3 +365,11 @@ def test_verify_imports_markdown_it_only_when_the_scan_declines(
     report = json.loads(done.stdout)
     assert report["goal"] == "Ship it", done.stderr  # the roadmap was read, either way
     assert flag.read_text() == str(imported)
+
+
+def test_trim_set_is_markdown_its() -> None:
+    from markdown_it.common.utils import MD_TRIM_CHARS
+
+    from planner.roadmapscan import _TRIM
+
+    assert sorted(_TRIM) == sorted(MD_TRIM_CHARS)
