@@ -113,7 +113,10 @@ def test_dashes_under_a_paragraph_line_make_a_setext_heading_not_a_rule() -> Non
 
 
 def test_details_block_swallows_lines_up_to_a_blank_line() -> None:
-    text = "<details>\n<summary>v1</summary>\n- [x] Phase 1: Hidden\n\n- [x] Phase 2: Seen\n</details>\n"
+    text = (
+        "<details>\n<summary>v1</summary>\n- [x] Phase 1: Hidden\n\n"
+        "- [x] Phase 2: Seen\n</details>\n"
+    )
     # `</details>` ends the item's paragraph (an HTML block of this kind may interrupt one).
     assert block_events(text) == [Event("paragraph", 5, "[x] Phase 2: Seen", True)]
     assert _same_or_declined(text)
