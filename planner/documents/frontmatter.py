@@ -12,6 +12,9 @@ import re
 from dataclasses import field
 from typing import Any
 
+import planner.documents.yamlimport  # noqa: F401  (first: yaml, imported deferring a compile)
+
+# isort: split
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from planner.documents.lazyre import lazy_re

@@ -13,6 +13,9 @@ import operator
 from dataclasses import field
 from typing import Any, ClassVar
 
+import planner.documents.yamlimport  # noqa: F401  (first: yaml, imported deferring a compile)
+
+# isort: split
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
