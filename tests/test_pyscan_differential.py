@@ -1,6 +1,7 @@
 """pyscan's answers against the parse they replace, over real Python files.
 
-Every answer pyscan gives (top_level_symbol, export_line) must equal what lang_python's parse
+Every answer pyscan gives (top_level_symbol, export_line, and pyscan_members' class_member and
+module_variable) must equal what lang_python's parse
 gives: ast for a valid file, the line scan for a broken one. pyscan cannot tell which applies, so
 each answer is compared with BOTH (ast where the file parses, and the line scan always), on the
 stdlib and the venv's site-packages, and on variants: CRLF line ends, broken copies (a stray line
@@ -26,6 +27,7 @@ from planner.checks.decls import FileSymbols
 from planner.checks.filecache import SourceFile
 from planner.checks.lang_python import _parse_lines, parse_python
 from planner.checks.pyscan import NOT_EXPORTED, export_line, top_level_symbol
+from planner.checks.pyscan_members import class_member, module_variable
 
 ROOTS = (
     Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}",
@@ -76,6 +78,17 @@ def questions(text: str, parsed: list[FileSymbols], rng: random.Random) -> list[
     return list(dict.fromkeys(picked))
 
 
+def member_questions(parsed: list[FileSymbols], words: list[str]) -> list[str]:
+    """Every `Class.member` and every module-level name either reading declares, plus names that
+    are not members or variables (another class's member, a word of the file)."""
+    declared = sorted({s.qualname for p in parsed for s in p.symbols})
+    members = [n for n in declared if n.count(".") == 1]
+    classes = sorted({n.split(".")[0] for n in members})
+    top = [n for n in declared if "." not in n]
+    odd = [f"{c}.{w}" for c in classes[:3] for w in words[:3]] + ["Absent.member"]
+    return list(dict.fromkeys(members + top + odd + words[:5]))
+
+
 def variants(text: str, rng: random.Random) -> list[str]:
     """The same file with CRLF line ends, and broken: a stray line at a random line start, a cut
     tail (both usually a syntax error)."""
@@ -112,6 +125,14 @@ def compare_text(text: str, rel: str, rng: random.Random, counts: Counter[str]) 
             for label, parsed in (("parse", truth), ("line scan", by_lines)):
                 if (line or None) != exported(parsed, name):
                     bad.append(f"{rel}: export {name}: {line} vs {label} {exported(parsed, name)}")
+    for name in member_questions([truth, by_lines], sorted(set(_IDENT.findall(text)))[:20]):
+        counts["member questions"] += 1
+        symbol = class_member(text, name, rel) if "." in name else module_variable(text, name, rel)
+        if symbol is not None:
+            counts["member answers" if "." in name else "variable answers"] += 1
+            for label, parsed in (("parse", truth), ("line scan", by_lines)):
+                if parsed.lookup(name) != [symbol]:
+                    bad.append(f"{rel}: member {name}: {symbol} vs {label} {parsed.lookup(name)}")
     counts["disagreements"] += len(bad)
     return bad
 
@@ -149,6 +170,7 @@ def test_pyscan_agrees_with_the_parse_on_a_sample_of_real_files() -> None:
     # The sample really exercised both fast paths, on valid and on broken files.
     assert counts["symbol answers"] > 60 and counts["export lines"] > 50
     assert counts["export NOT_EXPORTED"] > 50 and counts["broken texts"] > 20
+    assert counts["member answers"] > 100 and counts["variable answers"] > 30
 
 
 @pytest.mark.slow
@@ -161,7 +183,7 @@ def test_pyscan_agrees_with_the_parse_on_many_real_files() -> None:
         if time.monotonic() - started > 15:
             break
     assert bad == []
-    assert counts["symbol answers"] > 500
+    assert counts["symbol answers"] > 500 and counts["member answers"] > 500
 
 
 # -- the full comparison ------------------------------------------------------------------------
