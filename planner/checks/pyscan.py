@@ -321,8 +321,9 @@ def top_level_symbol(text: str, name: str, rel: str) -> Symbol | None:
     return None if found is None else found[0]
 
 
-def top_level_span(text: str, name: str, rel: str) -> tuple[Symbol, int, int] | None:
-    """top_level_symbol's answer with the offsets of its def/class line and of its span's end."""
+def top_level_span(text: str, name: str, rel: str) -> tuple[Symbol, int, int, list[_Line]] | None:
+    """top_level_symbol's answer, the offsets of its def/class line and of its span's end, and
+    its body's logical lines."""
     if (
         not _NAME.fullmatch(name)
         or keyword.iskeyword(name)
@@ -367,7 +368,7 @@ def top_level_span(text: str, name: str, rel: str) -> tuple[Symbol, int, int] | 
         and _strings_end_before(text, end_offset, len(text), ascii_code=True)
     ):
         return None  # a non-ASCII identifier elsewhere could fold (NFKC) to the name
-    return Symbol(name, name, kind, rel, number, end, start), line_start, end_offset
+    return Symbol(name, name, kind, rel, number, end, start), line_start, end_offset, body
 
 
 _Opening = tuple[str, int, int]  # a body-level logical line: its first name, code offset, NEWLINE

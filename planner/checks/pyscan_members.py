@@ -29,6 +29,7 @@ from planner.checks.pyscan import (
     _SAFE,
     _harmless,
     _last_code,
+    _Line,
     _line_breaks_agree,
     _logical_lines,
     _occurrences,
@@ -63,7 +64,7 @@ def class_member(text: str, qualname: str, rel: str) -> Symbol | None:
     owner = top_level_span(text, owner_name, rel)
     if owner is None or owner[0].kind != "class":
         return None
-    cls, line_start, end_offset = owner
+    cls, line_start, end_offset, body = owner
     found = [
         at
         for at in _occurrences(text, member)
@@ -72,7 +73,7 @@ def class_member(text: str, qualname: str, rel: str) -> Symbol | None:
     if len(found) != 1 or not _ascii_code(text, line_start, end_offset):
         return None
     try:
-        by_ast = _ast_member(text, line_start, found[0], qualname, rel)
+        by_ast = _ast_member(text, body, found[0], qualname, rel)
     except _Unsure:
         return None
     if by_ast is None:
@@ -82,18 +83,9 @@ def class_member(text: str, qualname: str, rel: str) -> Symbol | None:
     return by_ast if by_lines == by_ast else None
 
 
-def _ast_member(text: str, line_start: int, at: int, qualname: str, rel: str) -> Symbol | None:
-    """What ast gives for the member whose name is at `at`, in the class whose def line starts
-    at `line_start` (a valid file): its Symbol with stub False, or None when not sure."""
-    header = next(_logical_lines(text, line_start), None)
-    if header is None:
-        return None
-    _, code, header_end, comments = header
-    if text[_last_code(text, code, header_end, comments)] != ":":
-        return None  # a one-line class body
-    body = list(_logical_lines(text, header_end + 1, True))
-    if not body:
-        return None
+def _ast_member(text: str, body: list[_Line], at: int, qualname: str, rel: str) -> Symbol | None:
+    """What ast gives for the member whose name is at `at`, in the class whose body is these
+    logical lines (a valid file): its Symbol with stub False, or None when not sure."""
     indent = text[body[0][0] : body[0][1]]
     if any("\t" in text[start:code] for start, code, _, _ in body):
         return None  # tabs: the tokenizer's and the line scan's widths may differ
