@@ -78,13 +78,19 @@ def questions(text: str, parsed: list[FileSymbols], rng: random.Random) -> list[
     return list(dict.fromkeys(picked))
 
 
-def member_questions(parsed: list[FileSymbols], words: list[str]) -> list[str]:
-    """Every `Class.member` and every module-level name either reading declares, plus names that
-    are not members or variables (another class's member, a word of the file)."""
+def member_questions(
+    parsed: list[FileSymbols], words: list[str], rng: random.Random, most: int = 80
+) -> list[str]:
+    """The `Class.member` names and the module-level names either reading declares (every one,
+    or `most` of each picked at random: each answer scans its whole class, so asking all of a
+    file with thousands is quadratic), plus names that are not members or variables (another
+    class's member, a word of the file)."""
     declared = sorted({s.qualname for p in parsed for s in p.symbols})
     members = [n for n in declared if n.count(".") == 1]
     classes = sorted({n.split(".")[0] for n in members})
     top = [n for n in declared if "." not in n]
+    members = rng.sample(members, min(len(members), most))
+    top = rng.sample(top, min(len(top), most))
     odd = [f"{c}.{w}" for c in classes[:3] for w in words[:3]] + ["Absent.member"]
     return list(dict.fromkeys(members + top + odd + words[:5]))
 
@@ -125,7 +131,8 @@ def compare_text(text: str, rel: str, rng: random.Random, counts: Counter[str]) 
             for label, parsed in (("parse", truth), ("line scan", by_lines)):
                 if (line or None) != exported(parsed, name):
                     bad.append(f"{rel}: export {name}: {line} vs {label} {exported(parsed, name)}")
-    for name in member_questions([truth, by_lines], sorted(set(_IDENT.findall(text)))[:20]):
+    words = sorted(set(_IDENT.findall(text)))[:20]
+    for name in member_questions([truth, by_lines], words, rng):
         counts["member questions"] += 1
         symbol = class_member(text, name, rel) if "." in name else module_variable(text, name, rel)
         if symbol is not None:
@@ -210,7 +217,8 @@ def main() -> None:
     files = python_files()
     if args.limit:
         files = files[: args.limit]
-    chunks = [(files[i :: args.workers * 8], args.seed) for i in range(args.workers * 8)]
+    parts = args.workers * 32
+    chunks = [(files[i::parts], args.seed) for i in range(parts)]
     started = time.perf_counter()
     total: Counter[str] = Counter()
     bad: list[str] = []
@@ -218,7 +226,10 @@ def main() -> None:
         from multiprocessing import Pool
 
         with Pool(args.workers) as pool:
-            results = pool.map(_worker, chunks)
+            results = []
+            for done in pool.imap_unordered(_worker, chunks):
+                results.append(done)
+                print(f"chunk {len(results)}/{parts}", file=sys.stderr, flush=True)
     else:
         results = [_worker(chunk) for chunk in chunks]
     for counts, found in results:
