@@ -34,6 +34,7 @@ from planner.checks.pyscan import (
     _logical_lines,
     _occurrences,
     _outside_strings,
+    _past_blanks,
     _strings_end_before,
     _Unsure,
     maybe_stub,
@@ -61,15 +62,14 @@ def class_member(text: str, qualname: str, rel: str) -> Symbol | None:
     owner_name, _, member = qualname.partition(".")
     if not _NAME.fullmatch(member) or keyword.iskeyword(member) or member not in text:
         return None
+    found = [at for at in _occurrences(text, member) if not _harmless(text, at, member)]
+    if not any(_MEMBER_HEAD.fullmatch(text, _line_code(text, at), at) for at in found):
+        return None  # no def line for it anywhere: no need to prove the class
     owner = top_level_span(text, owner_name, rel)
     if owner is None or owner[0].kind != "class":
         return None
     cls, line_start, end_offset, body = owner
-    found = [
-        at
-        for at in _occurrences(text, member)
-        if line_start <= at <= end_offset and not _harmless(text, at, member)
-    ]
+    found = [at for at in found if line_start <= at <= end_offset]
     if len(found) != 1 or not _ascii_code(text, line_start, end_offset):
         return None
     try:
@@ -81,6 +81,11 @@ def class_member(text: str, qualname: str, rel: str) -> Symbol | None:
     lines = text[line_start:end_offset].split("\n")
     by_lines = _replayed_member(lines, cls.line, by_ast.line, qualname, rel)
     return by_ast if by_lines == by_ast else None
+
+
+def _line_code(text: str, at: int) -> int:
+    """The first offset of the line holding `at` that is not a space or a tab."""
+    return _past_blanks(text, text.rfind("\n", 0, at) + 1)
 
 
 def _ast_member(text: str, body: list[_Line], at: int, qualname: str, rel: str) -> Symbol | None:
