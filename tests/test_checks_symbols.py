@@ -416,7 +416,8 @@ def test_find_without_hints_greps_before_parsing(tmp_path: Path) -> None:
         ("AtomMetaAgent._record_execution", "core/agent.py:2")
     ]
     assert ix.scans == 1
-    assert ix.parsed == 1  # only the file that declares the name was parsed
+    # Only the file that declares the name was looked into: a scan answered (pyscan_members).
+    assert (ix.parsed, ix.scanned) == (0, 1)
     assert ix.find("AtomMetaAgent._record_execution") == found
     assert ix.scans == 1  # remembered
     assert max(ix.cache.read_counts.values()) == 1

@@ -13,6 +13,7 @@ from planner.checks.filecache import FileCache, SourceFile
 from planner.checks.keylinks import check_link
 from planner.checks.lang_python import _parse_lines, parse_python
 from planner.checks.pyscan import NOT_EXPORTED, export_line, top_level_symbol
+from planner.checks.pyscan_members import class_member, module_variable
 from planner.checks.symbols import SymbolIndex
 from planner.documents.models import Artifact, KeyLink
 from planner.results import ArtifactStatus, LinkStatus
@@ -215,3 +216,203 @@ def test_directory_artifact_exports_are_settled_without_parsing(tmp_path: Path) 
         ("pkg/target.py", 4, "def wanted():")
     ]
     assert ctx.symbols.parsed == 0
+
+
+# -- class members and module variables (pyscan_members) -------------------------------------
+
+
+def scanned(text: str, name: str) -> tuple[int, int, int] | None:
+    """pyscan_members' answer as (start_line, line, end_line), checked field by field against
+    both readings of lang_python whenever it gives one."""
+    found = class_member(text, name, "m.py") if "." in name else module_variable(text, name, "m.py")
+    if found is None:
+        return None
+    by_ast, by_lines = both(text, name)
+    assert by_ast == [found] and by_lines == [found], (text, found, by_ast, by_lines)
+    return found.start_line, found.line, found.end_line
+
+
+WIDGET = (
+    "import os\n\nLIMIT = 3\n\n\nclass C:\n    x = 1\n\n    def m(self, a):\n"
+    "        y = a\n        return y\n\n    def n(self):\n        return self.m(1)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (WIDGET, "C.m", (9, 9, 11)),
+        (WIDGET, "C.n", (13, 13, 14)),
+        (WIDGET.replace("\n", "\r\n"), "C.m", (9, 9, 11)),
+        # decorated, with a comment and a blank line before the def; a property
+        (
+            "class C:\n    @staticmethod\n    # why\n\n    @cache(1)\n    def m(a):\n"
+            "        b = a\n        return b\n",
+            "C.m",
+            (2, 6, 8),
+        ),
+        ("class C:\n    @property\n    def m(self):\n        return self._m\n", "C.m", (2, 3, 4)),
+        # async; a multi-line header; the last member, a trailing comment and code after
+        (
+            "class C:\n    async def m(\n        self,\n    ):\n        await x()\n"
+            "        # done\n\nrun()\n",
+            "C.m",
+            (2, 2, 5),
+        ),
+        # a nested class with other names, a docstring naming other defs
+        (
+            'class C:\n    """Doc.\n\n    def m(): pass? no: it is `m` below\n    """\n\n'
+            "    class Inner:\n        def k(self):\n            return 2\n\n"
+            "    def m(self):\n        return self.k()\n",
+            "C.k",
+            None,
+        ),
+        (
+            "class C:\n    class Inner:\n        def k(self):\n            return 2\n\n"
+            "    def m(self):\n        return Inner().k()\n",
+            "C.m",
+            (6, 6, 7),
+        ),
+        # another class's member of the same name, outside the span: not this class's
+        (
+            "class A:\n    def m(self):\n        return 1\n\n\nclass C:\n    def m(self):\n"
+            "        return 2\n",
+            "C.m",
+            (7, 7, 8),
+        ),
+        # a broken file: the line scan's answer is the same
+        (
+            "class C:\n    def m(self):\n        x = 1\n        return x\n\ny = (\n",
+            "C.m",
+            (2, 2, 4),
+        ),
+    ],
+)
+def test_class_members_the_scan_gives(
+    text: str, name: str, expected: tuple[int, int, int] | None
+) -> None:
+    assert scanned(text, name) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # defined twice; a property setter; the class defined twice
+        "class C:\n    def m(self):\n        return 1\n\n    def m(self):\n        return 2\n",
+        "class C:\n    @property\n    def m(self):\n        return 1\n\n    @m.setter\n"
+        "    def m(self, v):\n        self._m = v\n",
+        "class C:\n    def m(self):\n        return 1\n\n\nclass C:\n    def m(self):\n"
+        "        return 2\n",
+        # a nested class with the same method name
+        "class C:\n    class Inner:\n        def m(self):\n            return 2\n\n"
+        "    def m(self):\n        return 1\n",
+        # the name in a string, a comment, an assignment, a keyword argument
+        'class C:\n    def m(self):\n        return 1\n\n    DOC = """\n    def m(): pass\n    """\n',
+        "class C:\n    # m is odd\n    def m(self):\n        return 1\n",
+        "class C:\n    def m(self):\n        return 1\n\n    m = wrap(m)\n",
+        "class C:\n    def m(self):\n        return f(m=1)\n",
+        # a one-line body; stubs; a def under `if` in the class body; tabs
+        "class C:\n    def m(self): pass\n",
+        "class C:\n    def m(self):\n        pass\n",
+        'class C:\n    def m(self):\n        """Doc."""\n        ...\n',
+        "class C:\n    def m(self):\n        raise NotImplementedError\n",
+        "class C:\n    if X:\n        def m(self):\n            return 1\n",
+        "class C:\n\tdef m(self):\n\t\treturn 1\n",
+        # a local function, not a member
+        "class C:\n    def n(self):\n        def m():\n            return 1\n        return m\n",
+        # a decorator whose expression starts on the next line
+        "class C:\n    @(\n        dec)\n    def m(self):\n        return 1\n",
+        # a non-ASCII identifier that NFKC folds to the name
+        "class C:\n    def m(self):\n        return 1\n\n    ｍ = 2\n",
+    ],
+)
+def test_the_member_scan_declines_when_unsure(text: str) -> None:
+    assert scanned(text, "C.m") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        (WIDGET, "LIMIT", (3, 3, 3)),
+        ("X: int = 1\n", "X", (1, 1, 1)),
+        ("X: dict[str, int] = {}  # note\n", "X", (1, 1, 1)),
+        ("X = Y = 1\n", "X", (1, 1, 1)),
+        # later uses that declare nothing: a call, an attribute, a subscript
+        ("X = []\nX.append(1)\nprint(X[0], obj.X)\n", "X", (1, 1, 1)),
+        ("X = 1\r\nY = 2\r\n", "Y", (2, 2, 2)),
+        # a broken file
+        ("X = 1\n\ndef f(:\n", "X", (1, 1, 1)),
+    ],
+)
+def test_module_variables_the_scan_gives(
+    text: str, name: str, expected: tuple[int, int, int]
+) -> None:
+    assert scanned(text, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # assigned twice; augmented (neither reading records `X += 1`, but the scan declines)
+        ("X = 1\nX = 2\n", "X"),
+        # a plain use in an expression (inside a def: harmless, but not modelled)
+        ("X = 1\n\ndef f():\n    return X\n", "X"),
+        ("X = 1\nX += 1\n", "X"),
+        # tuple targets (ast records both, the line scan neither); a bare annotation
+        ("X, Y = 1, 2\n", "X"),
+        ("X: int\n", "X"),
+        # over several lines (ast ends at the bracket, the line scan at the first line)
+        ("X = [\n    1,\n]\n", "X"),
+        ("X = 1 + \\\n    2\n", "X"),
+        # not at column 0, inside a string, under `if`, a continuation into it
+        ("Y = X = 1\n", "X"),
+        ('DOC = """\nX = 1\n"""\n', "X"),
+        ("if T:\n    X = 1\n", "X"),
+        ("y = 1 + \\\nX = 1\n", "X"),
+        # also a def; a keyword; a non-ASCII identifier that folds to the name
+        ("X = 1\n\ndef X():\n    return 1\n", "X"),
+        ("None = 1\n", "None"),
+        ("X = 1\nＸ = 2\n", "X"),
+    ],
+)
+def test_the_variable_scan_declines_when_unsure(text: str, name: str) -> None:
+    assert scanned(text, name) is None
+
+
+def test_augmented_and_tuple_assignments_as_lang_python_records_them() -> None:
+    assert [s.line for s in both("X = 1\nX += 1\n", "X")[0]] == [1]
+    assert [s.line for s in both("X = 1\nX += 1\n", "X")[1]] == [1]
+    assert [s.qualname for s in both("X, Y = 1, 2\n", "Y")[0]] == ["Y"]
+    assert both("X, Y = 1, 2\n", "Y")[1] == []
+
+
+MODULE = (
+    '"""Module."""\nCONSTANT = 7\n\n\nclass Widget:\n    def __init__(self, v):\n'
+    "        self.v = v\n\n    def compute(self, x):\n        total = 0\n"
+    "        for i in range(x):\n            total += i * self.v\n        return total\n"
+)
+
+
+def test_link_from_a_method_to_a_module_variable_needs_no_parse(tmp_path: Path) -> None:
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/mod.py", MODULE)
+    results = []
+    for parse_first in (False, True):
+        ctx = CheckContext.create(tmp_path)
+        if parse_first:
+            ctx.symbols.parse("pkg/mod.py")
+        for pattern in (r"for i in range\(x\)", r"self\.v = v", "never_there"):
+            link = KeyLink.model_validate(
+                {"from": "Widget.compute", "to": "pkg.mod.CONSTANT", "pattern": pattern}
+            )
+            results.append(check_link(link, ctx, "p.md", ["pkg/mod.py"]))
+        assert ctx.symbols.parsed == (1 if parse_first else 0)
+        assert ctx.symbols.scanned == (0 if parse_first else 6)
+    assert results[:3] == results[3:]
+    assert [r[0].status for r in results[:3]] == [
+        LinkStatus.WIRED,
+        LinkStatus.NOT_WIRED,
+        LinkStatus.NOT_WIRED,
+    ]
+    assert "pkg/mod.py::Widget.compute (lines 9-13)" in results[1][0].reason
+    assert "outside Widget.compute" in results[1][0].reason

@@ -1,6 +1,7 @@
 """pyscan's answers against the parse they replace, over real Python files.
 
-Every answer pyscan gives (top_level_symbol, export_line) must equal what lang_python's parse
+Every answer pyscan gives (top_level_symbol, export_line, and pyscan_members' class_member and
+module_variable) must equal what lang_python's parse
 gives: ast for a valid file, the line scan for a broken one. pyscan cannot tell which applies, so
 each answer is compared with BOTH (ast where the file parses, and the line scan always), on the
 stdlib and the venv's site-packages, and on variants: CRLF line ends, broken copies (a stray line
@@ -26,6 +27,7 @@ from planner.checks.decls import FileSymbols
 from planner.checks.filecache import SourceFile
 from planner.checks.lang_python import _parse_lines, parse_python
 from planner.checks.pyscan import NOT_EXPORTED, export_line, top_level_symbol
+from planner.checks.pyscan_members import class_member, module_variable
 
 ROOTS = (
     Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}",
@@ -76,6 +78,23 @@ def questions(text: str, parsed: list[FileSymbols], rng: random.Random) -> list[
     return list(dict.fromkeys(picked))
 
 
+def member_questions(
+    parsed: list[FileSymbols], words: list[str], rng: random.Random, most: int = 80
+) -> list[str]:
+    """The `Class.member` names and the module-level names either reading declares (every one,
+    or `most` of each picked at random: each answer scans its whole class, so asking all of a
+    file with thousands is quadratic), plus names that are not members or variables (another
+    class's member, a word of the file)."""
+    declared = sorted({s.qualname for p in parsed for s in p.symbols})
+    members = [n for n in declared if n.count(".") == 1]
+    classes = sorted({n.split(".")[0] for n in members})
+    top = [n for n in declared if "." not in n]
+    members = rng.sample(members, min(len(members), most))
+    top = rng.sample(top, min(len(top), most))
+    odd = [f"{c}.{w}" for c in classes[:3] for w in words[:3]] + ["Absent.member"]
+    return list(dict.fromkeys(members + top + odd + words[:5]))
+
+
 def variants(text: str, rng: random.Random) -> list[str]:
     """The same file with CRLF line ends, and broken: a stray line at a random line start, a cut
     tail (both usually a syntax error)."""
@@ -88,7 +107,9 @@ def variants(text: str, rng: random.Random) -> list[str]:
     return out
 
 
-def compare_text(text: str, rel: str, rng: random.Random, counts: Counter[str]) -> list[str]:
+def compare_text(
+    text: str, rel: str, rng: random.Random, counts: Counter[str], most: int = 80
+) -> list[str]:
     """Ask pyscan every question about one text; return the disagreements (empty: all agree)."""
     source = SourceFile(rel=rel, text=text, size=len(text.encode("utf-8", "replace")))
     truth = parse_python(source)
@@ -112,21 +133,29 @@ def compare_text(text: str, rel: str, rng: random.Random, counts: Counter[str]) 
             for label, parsed in (("parse", truth), ("line scan", by_lines)):
                 if (line or None) != exported(parsed, name):
                     bad.append(f"{rel}: export {name}: {line} vs {label} {exported(parsed, name)}")
+    words = sorted(set(_IDENT.findall(text)))[:20]
+    for name in member_questions([truth, by_lines], words, rng, most):
+        counts["member questions"] += 1
+        symbol = class_member(text, name, rel) if "." in name else module_variable(text, name, rel)
+        if symbol is not None:
+            counts["member answers" if "." in name else "variable answers"] += 1
+            for label, parsed in (("parse", truth), ("line scan", by_lines)):
+                if parsed.lookup(name) != [symbol]:
+                    bad.append(f"{rel}: member {name}: {symbol} vs {label} {parsed.lookup(name)}")
     counts["disagreements"] += len(bad)
     return bad
 
 
-def compare_file(path: Path, seed: int, counts: Counter[str], variant: bool = True) -> list[str]:
+def compare_file(path: Path, seed: int, counts: Counter[str], most: int = 80) -> list[str]:
     data = path.read_bytes()
     if b"\0" in data[:8192]:
         return []  # binary: the index does not parse it
     text = data.decode("utf-8", errors="replace")
     rng = random.Random(f"{seed}:{path.name}")
     counts["files"] += 1
-    bad = compare_text(text, str(path), rng, counts)
-    if variant:
-        for copy in variants(text, rng):
-            bad += compare_text(copy, str(path) + " (variant)", rng, counts)
+    bad = compare_text(text, str(path), rng, counts, most)
+    for copy in variants(text, rng):
+        bad += compare_text(copy, str(path) + " (variant)", rng, counts, most)
     return bad
 
 
@@ -144,11 +173,12 @@ def test_pyscan_agrees_with_the_parse_on_a_sample_of_real_files() -> None:
     counts: Counter[str] = Counter()
     bad: list[str] = []
     for path in _sample(30, seed=7, deep=False):
-        bad += compare_file(path, 7, counts)
+        bad += compare_file(path, 7, counts, most=8)
     assert bad == []
     # The sample really exercised both fast paths, on valid and on broken files.
     assert counts["symbol answers"] > 60 and counts["export lines"] > 50
     assert counts["export NOT_EXPORTED"] > 50 and counts["broken texts"] > 20
+    assert counts["member answers"] > 100 and counts["variable answers"] > 30
 
 
 @pytest.mark.slow
@@ -161,7 +191,7 @@ def test_pyscan_agrees_with_the_parse_on_many_real_files() -> None:
         if time.monotonic() - started > 15:
             break
     assert bad == []
-    assert counts["symbol answers"] > 500
+    assert counts["symbol answers"] > 500 and counts["member answers"] > 500
 
 
 # -- the full comparison ------------------------------------------------------------------------
@@ -188,7 +218,8 @@ def main() -> None:
     files = python_files()
     if args.limit:
         files = files[: args.limit]
-    chunks = [(files[i :: args.workers * 8], args.seed) for i in range(args.workers * 8)]
+    parts = args.workers * 32
+    chunks = [(files[i::parts], args.seed) for i in range(parts)]
     started = time.perf_counter()
     total: Counter[str] = Counter()
     bad: list[str] = []
@@ -196,7 +227,10 @@ def main() -> None:
         from multiprocessing import Pool
 
         with Pool(args.workers) as pool:
-            results = pool.map(_worker, chunks)
+            results = []
+            for done in pool.imap_unordered(_worker, chunks):
+                results.append(done)
+                print(f"chunk {len(results)}/{parts}", file=sys.stderr, flush=True)
     else:
         results = [_worker(chunk) for chunk in chunks]
     for counts, found in results:

@@ -20,6 +20,7 @@ Built on it:
   side comes from a lite tokenizer (strings, comments, brackets, continuations, logical lines,
   decorators); the line-scan side is lang_python's rule replayed for that one block; they are
   given only when they agree, and the stub flag only when both are surely False.
+- pyscan_members extends them to a top-level class's method and a module variable.
 The string scan follows Python's tokenizer for a valid file and answers "unsure" on an f-string
 from Python 3.12 (its replacement fields may nest the same quotes; before 3.12 an f-string ends
 where any string does), an unterminated string, a stray backslash, a lone CR (ast counts it as a
@@ -316,6 +317,13 @@ def _replayed_block(lines: list[str], number: int) -> tuple[int, int]:
 def top_level_symbol(text: str, name: str, rel: str) -> Symbol | None:
     """`lookup(name)`'s only symbol in lang_python's parse of `text`, for a top-level def/class
     whose name occurs nowhere outside its own span; None when only a parse can tell."""
+    found = top_level_span(text, name, rel)
+    return None if found is None else found[0]
+
+
+def top_level_span(text: str, name: str, rel: str) -> tuple[Symbol, int, int, list[_Line]] | None:
+    """top_level_symbol's answer, the offsets of its def/class line and of its span's end, and
+    its body's logical lines."""
     if (
         not _NAME.fullmatch(name)
         or keyword.iskeyword(name)
@@ -348,15 +356,11 @@ def top_level_symbol(text: str, name: str, rel: str) -> Symbol | None:
         return None
     if span is None:
         return None
-    start_offset, start, end, end_offset, body_lines, firsts = span
+    start_offset, start, end, end_offset, body = span
     if (start, end) != _replayed_block(lines, number):
         return None
-    if kind == "function" and _maybe_stub(text, body_lines, firsts):
+    if kind == "function" and maybe_stub(text, body):
         return None
-        from planner.checks.lang_python import stub_by_lines
-
-        if stub_by_lines(lines, number, end):
-            return None
     if any(at < start_offset or at > end_offset for at in found):
         return None  # the name occurs outside the span: maybe another declaration
     if not text.isascii() and not (
@@ -364,7 +368,7 @@ def top_level_symbol(text: str, name: str, rel: str) -> Symbol | None:
         and _strings_end_before(text, end_offset, len(text), ascii_code=True)
     ):
         return None  # a non-ASCII identifier elsewhere could fold (NFKC) to the name
-    return Symbol(name, name, kind, rel, number, end, start)
+    return Symbol(name, name, kind, rel, number, end, start), line_start, end_offset, body
 
 
 _Opening = tuple[str, int, int]  # a body-level logical line: its first name, code offset, NEWLINE
@@ -400,10 +404,10 @@ def _maybe_stub_statement(text: str, word: str, code: int, newline: int) -> bool
 
 def _ast_span(
     text: str, safe: int, line_start: int, number: int
-) -> tuple[int, int, int, int, int, list[_Opening]] | None:
+) -> tuple[int, int, int, int, list[_Line]] | None:
     """For the def/class at `line_start`, what ast gives a valid file: (span start offset,
-    start_line, end_line, offset of the end of end_line, body-level logical lines counted up to
-    3, how the first two open); None when not sure."""
+    start_line, end_line, offset of the end of end_line, the body's logical lines); None when
+    not sure."""
     chain = -1  # the first `@` logical line of the run just above, if any
     plain = True  # every decorator of that run starts its expression on its `@` line
     for header in _logical_lines(text, safe):
@@ -426,31 +430,37 @@ def _ast_span(
     _, code, header_end, comments = header
     if text[_last_code(text, code, header_end, comments)] != ":":
         return None  # a one-line body (`def f(): pass`) or not a header
-    body_indent: str | None = None
-    body_lines = 0
-    firsts: list[_Opening] = []
-    last: tuple[int, int, list[tuple[int, int]]] | None = None
-    for start, code, newline, comments in _logical_lines(text, header_end + 1, True):
-        indent = text[start:code]
-        if body_indent is None:
-            body_indent = indent
-        if indent == body_indent and body_lines < 3:
-            body_lines += 1
-            if len(firsts) < 2:
-                word = ""
-                if text[code] in _WORD_START:
-                    word_end = code + 1
-                    while word_end < newline and text[word_end] in _WORD_CHARS:
-                        word_end += 1
-                    if text[word_end : word_end + 1] not in ("'", '"'):  # not a string prefix
-                        word = text[code:word_end]
-                firsts.append((word, code, newline))
-        last = (code, newline, comments)
-    if last is None:
+    body = list(_logical_lines(text, header_end + 1, True))
+    if not body:
         return None  # no indented body
-    end_at = _last_code(text, *last)
+    end_at = _last_code(text, *body[-1][1:])
     end_offset = text.find("\n", end_at)
     end_offset = len(text) if end_offset == -1 else end_offset
     start_line = number - text.count("\n", start_offset, line_start)
     end_line = number + text.count("\n", line_start, end_at)
-    return start_offset, start_line, end_line, end_offset, body_lines, firsts
+    return start_offset, start_line, end_line, end_offset, body
+
+
+def maybe_stub(text: str, body: list[_Line]) -> bool:
+    """False when ast surely finds no stub in a def whose body is these logical lines: its
+    lines at the first one's indentation are counted (up to 3) and the first two opened (a word,
+    or "" for a line that may be a string) for _maybe_stub."""
+    indent = text[body[0][0] : body[0][1]]
+    body_lines = 0
+    firsts: list[_Opening] = []
+    for start, code, newline, _ in body:
+        if text[start:code] != indent:
+            continue
+        body_lines += 1
+        if len(firsts) < 2:
+            word = ""
+            if text[code] in _WORD_START:
+                word_end = code + 1
+                while word_end < newline and text[word_end] in _WORD_CHARS:
+                    word_end += 1
+                if text[word_end : word_end + 1] not in ("'", '"'):  # not a string prefix
+                    word = text[code:word_end]
+            firsts.append((word, code, newline))
+        if body_lines >= 3:
+            break
+    return _maybe_stub(text, body_lines, firsts)

@@ -2,8 +2,9 @@
 
 Lookups, cheapest first:
 - `lookup_in_file(rel, name)`: parse one file (cached) and look the name up; a Python file's
-  top-level def/class that nothing else can declare is answered by a scan instead (pyscan), and
-  a JS/TS or Go file that does not hold the name is not parsed (bracefast);
+  top-level def/class, module variable or top-level class's method that nothing else can declare
+  is answered by a scan instead (pyscan, pyscan_members), and a JS/TS or Go file that does not
+  hold the name is not parsed (bracefast);
 - `export_line(rel, name)`: where a file exports a name, settled by a scan when pyscan or
   bracefast can;
 - `find(name, hints)`: the hint files first (the plan's files_modified, artifacts, the other end of
@@ -22,7 +23,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from planner.checks import bracefast, pyscan
+from planner.checks import bracefast, pyscan, pyscan_members
 from planner.checks.decls import AsciiFirst, FileSymbols, Symbol, language_of
 from planner.checks.filecache import FileCache, SourceFile
 from planner.checks.pathmemo import PathMemo
@@ -70,6 +71,15 @@ def _declaration_of(name: str) -> AsciiFirst:
         rf"|^[ \t]*(?:[\w<>?,\[\]]+[ \t]+)*{word}[ \t]*(?:<[^>\n]*>)?[ \t]*\(",
         re.MULTILINE,
     )
+
+
+def _scanned_symbol(text: str, qualname: str, rel: str) -> Symbol | None:
+    """A Python file's only declaration of `qualname` when a scan proves it (pyscan): a top-level
+    def/class, a module variable, or a method of a top-level class; else None (parse)."""
+    if "." in qualname:
+        return pyscan_members.class_member(text, qualname, rel)
+    found = pyscan.top_level_symbol(text, qualname, rel)
+    return found if found is not None else pyscan_members.module_variable(text, qualname, rel)
 
 
 class SymbolIndex:
@@ -132,9 +142,9 @@ class SymbolIndex:
     def lookup_in_file(self, rel: str, qualname: str) -> list[Symbol]:
         if rel not in self._symbols:
             lang = language_of(rel)
-            if lang == "python" and "." not in qualname:
+            if lang == "python" and qualname.count(".") < 2:
                 source = self._python_source(rel)
-                found = pyscan.top_level_symbol(source.text, qualname, rel) if source else None
+                found = _scanned_symbol(source.text, qualname, rel) if source else None
                 if found is not None:
                     self.scanned += 1
                     return [found]
