@@ -23,8 +23,17 @@ def main() -> int:
         return 1
     failed: list[str] = []
     for phase in complete:
-        cmd = [sys.executable, "-m", "planner", "--root", str(ROOT), "--no-color",
-               "verify", "phase", phase.number]
+        cmd = [
+            sys.executable,
+            "-m",
+            "planner",
+            "--root",
+            str(ROOT),
+            "--no-color",
+            "verify",
+            "phase",
+            phase.number,
+        ]
         print(f"$ gsd verify phase {phase.number}  ({phase.name})", flush=True)
         code = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL).returncode
         if code != 0:

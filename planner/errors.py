@@ -123,7 +123,9 @@ class DocumentError(GsdError):
 
     exit_code = ExitCode.BAD_INPUT
 
-    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None, **kw: object) -> None:
+    def __init__(
+        self, message: str, diagnostics: list[Diagnostic] | None = None, **kw: object
+    ) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]
         self.diagnostics = diagnostics or []
 

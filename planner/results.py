@@ -322,4 +322,7 @@ class PlanRun(DataModel):
 
     @property
     def tasks_passed(self) -> int:
-        return sum(t.status in (TaskStatus.PASSED, TaskStatus.SKIPPED, TaskStatus.APPROVED) for t in self.tasks)
+        return sum(
+            t.status in (TaskStatus.PASSED, TaskStatus.SKIPPED, TaskStatus.APPROVED)
+            for t in self.tasks
+        )

@@ -48,6 +48,7 @@ CODES = {
     "GSD208": "the current directory no longer exists (checked in planner.__main__)",
 }
 
+
 @record(eq=False)
 class Workspace:
     root: Path  # the folder that holds .planning/ (commands run here)

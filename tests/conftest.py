@@ -41,5 +41,7 @@ def example_copy(tmp_path: Path) -> Path:
     if not EXAMPLE.is_dir():
         pytest.skip("examples/atom is not present yet")
     dest = tmp_path / "atom"
-    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns(".gsd", "__pycache__", ".pytest_cache"))
+    shutil.copytree(
+        EXAMPLE, dest, ignore=shutil.ignore_patterns(".gsd", "__pycache__", ".pytest_cache")
+    )
     return dest

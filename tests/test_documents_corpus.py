@@ -66,4 +66,3 @@ def test_whole_corpus_loads_with_located_diagnostics(
     assert codes["GSD120"] > 5 and codes["GSD121"] > 5
     assert severities[Severity.ERROR.value] < 10
     # Speed is measured by bench/bench_lint.py (loader next to a plain-YAML floor), not here.
-

@@ -84,7 +84,12 @@ def test_what_the_ledger_writes_reads_back_equal(entry: LedgerEntry) -> None:
 
 
 def _line(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"run_id": "r1", "plan": "26-04", "command": "pytest", "status": "passed"}
+    data: dict[str, Any] = {
+        "run_id": "r1",
+        "plan": "26-04",
+        "command": "pytest",
+        "status": "passed",
+    }
     data.update(changes)
     return data
 

@@ -61,8 +61,11 @@ VERIFY_RE = re.compile(r"<verify>\n(.*?)</verify>", re.S)
 
 
 def _env(pythonpath: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS"}
+    }
     # The plans call a bare `pytest`; the venv running these tests provides it.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # leave no __pycache__ in examples/atom
@@ -78,14 +81,20 @@ def _env(pythonpath: str | None = None) -> dict[str, str]:
 def _pytest(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=root, env=_env("backend"), capture_output=True, text=True, timeout=60,
+        cwd=root,
+        env=_env("backend"),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def _counts(output: str) -> dict[str, int]:
     last = output.strip().splitlines()[-1]
-    return {kind.rstrip("s") if kind.startswith("error") else kind: int(n)
-            for n, kind in SUMMARY_RE.findall(last)}
+    return {
+        kind.rstrip("s") if kind.startswith("error") else kind: int(n)
+        for n, kind in SUMMARY_RE.findall(last)
+    }
 
 
 def _verify_commands(seed: Path) -> list[str]:
@@ -96,8 +105,15 @@ def _verify_commands(seed: Path) -> list[str]:
 
 def _run_shell(command: str, root: Path) -> subprocess.CompletedProcess[str]:
     mapped = command.replace(AUTHOR_ROOT, str(root))
-    return subprocess.run(["bash", "-c", mapped], cwd=root, env=_env(), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["bash", "-c", mapped],
+        cwd=root,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +140,12 @@ def test_backend_suite_outcomes_per_test(suite: subprocess.CompletedProcess[str]
         "backend/tests/unit/test_models_orm.py": 15,
         "backend/tests/property_tests/test_user_properties.py": 4,
     }
-    assert suite.stdout.count(
-        "sqlite3.OperationalError: index ix_agent_feedback_agent_id already exists") >= 5
+    assert (
+        suite.stdout.count(
+            "sqlite3.OperationalError: index ix_agent_feedback_agent_id already exists"
+        )
+        >= 5
+    )
     assert "UNIQUE constraint failed: users.email" in suite.stdout  # leaked by test_user_creation
 
 
@@ -136,28 +156,37 @@ GOVERNANCE = re.compile(r"backend/tests/test_atom_governance\.py::(\w+) PASSED\s
 EXPECTED_VERIFY: dict[tuple[str, int], str] = {
     ("001_48dba6ddd45e2763.txt", 0): "PASS: local fixture removed\n",
     ("001_48dba6ddd45e2763.txt", 1): "INFO: checking parameter usage...\n",
-    ("001_48dba6ddd45e2763.txt", 2):
-        "25:    Base.metadata.create_all(bind=engine)\nFAIL: local create_all still exists\n",
-    ("001_48dba6ddd45e2763.txt", 3):
-        "12:from core.database import Base, create_engine, sessionmaker\n"
-        '18:engine = create_engine(SQLALCHEMY_DATABASE_URL, connect_args={"check_same_thread": False})\n'
-        "INFO: checking engine imports...\n",
-    ("002_b0720b99f6fc68b5.txt", 0):
-        '        patch("core.agent_governance_service.AgentGovernanceService.record_outcome",'
-        " new_callable=AsyncMock) as record_outcome,\nPASS: record_outcome patch added\n",
+    (
+        "001_48dba6ddd45e2763.txt",
+        2,
+    ): "25:    Base.metadata.create_all(bind=engine)\nFAIL: local create_all still exists\n",
+    (
+        "001_48dba6ddd45e2763.txt",
+        3,
+    ): "12:from core.database import Base, create_engine, sessionmaker\n"
+    '18:engine = create_engine(SQLALCHEMY_DATABASE_URL, connect_args={"check_same_thread": False})\n'
+    "INFO: checking engine imports...\n",
+    (
+        "002_b0720b99f6fc68b5.txt",
+        0,
+    ): '        patch("core.agent_governance_service.AgentGovernanceService.record_outcome",'
+    " new_callable=AsyncMock) as record_outcome,\nPASS: record_outcome patch added\n",
 }
 
 
-@pytest.mark.parametrize("seed_name, count", [("001_48dba6ddd45e2763.txt", 6),
-                                              ("002_b0720b99f6fc68b5.txt", 2)])
-def test_seed_verify_blocks_have_the_commands_pinned_here(seeds_dir: Path, seed_name: str,
-                                                          count: int) -> None:
+@pytest.mark.parametrize(
+    "seed_name, count", [("001_48dba6ddd45e2763.txt", 6), ("002_b0720b99f6fc68b5.txt", 2)]
+)
+def test_seed_verify_blocks_have_the_commands_pinned_here(
+    seeds_dir: Path, seed_name: str, count: int
+) -> None:
     assert len(_verify_commands(seeds_dir / seed_name)) == count
 
 
 @pytest.mark.parametrize("seed_name, index", sorted(EXPECTED_VERIFY))
-def test_grep_verify_commands_print_the_intended_verdicts(seeds_dir: Path, seed_name: str,
-                                                          index: int) -> None:
+def test_grep_verify_commands_print_the_intended_verdicts(
+    seeds_dir: Path, seed_name: str, index: int
+) -> None:
     command = _verify_commands(seeds_dir / seed_name)[index]
     result = _run_shell(command, EXAMPLE)
     assert (result.returncode, result.stdout) == (0, EXPECTED_VERIFY[(seed_name, index)])
@@ -187,7 +216,9 @@ def test_26_06_governance_run_shows_two_passes(seeds_dir: Path) -> None:
     found = [GOVERNANCE.fullmatch(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0 and all(found), result.stdout
     assert [(m.group(1), m.group(2)) for m in found if m] == [
-        ("test_atom_governance_gating", "50"), ("test_atom_learning_progression", "100")]
+        ("test_atom_governance_gating", "50"),
+        ("test_atom_learning_progression", "100"),
+    ]
 
 
 def _lines(rel: str) -> list[str]:
@@ -222,8 +253,11 @@ def test_must_have_facts_26_06() -> None:
 def test_must_have_facts_12_gap_01() -> None:
     orm = "backend/tests/unit/test_models_orm.py"
     assert len(_lines(orm)) < 968
-    manual = [n for n in _hits(orm, r"(AgentRegistry|User|Workspace)\(")
-              if "Factory" not in _lines(orm)[n - 1]]
+    manual = [
+        n
+        for n in _hits(orm, r"(AgentRegistry|User|Workspace)\(")
+        if "Factory" not in _lines(orm)[n - 1]
+    ]
     assert manual == [36]  # the SUMMARY says no manual constructor remains
     link1 = r"AgentFactory\(\), UserFactory\(\), NOT AgentRegistry\(\)"
     assert _hits(orm, link1) == [] and _hits("backend/core/models.py", link1) == []
@@ -267,11 +301,15 @@ def test_gitignore_keeps_caches_and_the_ledger_out() -> None:
     assert {"__pycache__/", ".pytest_cache/", ".planning/.gsd/"} <= ignored
 
 
-def test_adding_checkfirst_closes_the_duplicate_index_gap(example_copy: Path, seeds_dir: Path) -> None:
+def test_adding_checkfirst_closes_the_duplicate_index_gap(
+    example_copy: Path, seeds_dir: Path
+) -> None:
     health = example_copy / "backend/tests/test_health_monitoring.py"
     text = health.read_text(encoding="utf-8")
-    health.write_text(text.replace("create_all(bind=engine)", "create_all(bind=engine, checkfirst=True)"),
-                      encoding="utf-8")
+    health.write_text(
+        text.replace("create_all(bind=engine)", "create_all(bind=engine, checkfirst=True)"),
+        encoding="utf-8",
+    )
     result = _pytest(example_copy, "backend/tests/test_health_monitoring.py", "-q")
     assert _counts(result.stdout) == {"passed": 8}
     # The plan wanted the local fixture removed, so its grep still reports FAIL.

@@ -50,7 +50,9 @@ def test_phases_in_order_with_names_goals_and_completion() -> None:
         ("31", "Shipped Already", True),
     ]
     assert roadmap.get("26") is not None
-    assert roadmap.get("26").goal == "Fix failing tests across all phases to achieve 100% CI pass rate"  # type: ignore[union-attr]
+    assert (
+        roadmap.get("26").goal == "Fix failing tests across all phases to achieve 100% CI pass rate"
+    )  # type: ignore[union-attr]
     assert roadmap.get("30").goal == "Not yet planned"  # type: ignore[union-attr]
     assert roadmap.get("2.1") is roadmap.get("02.1")
     assert [p.number for p in roadmap.completed()] == ["12", "02.1", "31"]
@@ -71,7 +73,11 @@ def test_phase_key_is_exact() -> None:
 def test_range_items_mark_each_phase_complete() -> None:
     roadmap = parse_roadmap("- [x] **Phase 1-3** — MVP\n- [ ] **Phase 4: Next** - soon\n")
     assert [(p.number, p.complete) for p in roadmap.phases] == [
-        ("1", True), ("2", True), ("3", True), ("1-3", True), ("4", False)
+        ("1", True),
+        ("2", True),
+        ("3", True),
+        ("1-3", True),
+        ("4", False),
     ]
 
 

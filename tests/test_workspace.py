@@ -375,7 +375,9 @@ def test_relative_path_that_exists_in_the_cwd_and_in_the_project_is_the_projects
     project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
     for base in (project, elsewhere):
         (base / ".planning/phases/01-x").mkdir(parents=True)
-        (base / ".planning/phases/01-x/01-01-PLAN.md").write_text("---\nphase: 01-x\nplan: 01\n---\n")
+        (base / ".planning/phases/01-x/01-01-PLAN.md").write_text(
+            "---\nphase: 01-x\nplan: 01\n---\n"
+        )
     monkeypatch.chdir(elsewhere)
     ws = Workspace.discover(root=project)
     found = ws.resolve(".planning/phases/01-x")

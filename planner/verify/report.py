@@ -93,4 +93,3 @@ def write_report(path: Path, pv: PhaseVerification) -> WriteState:
     from planner.reports.verification_md import write_verification
 
     return WriteState.WRITTEN if write_verification(path, pv) else WriteState.UNCHANGED
-
