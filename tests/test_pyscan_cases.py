@@ -4,6 +4,7 @@ the line scan used for broken files), and the scan declines where it cannot be s
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,21 +182,33 @@ def test_index_answers_a_bare_symbol_without_parsing(tmp_path: Path) -> None:
     assert ix.scanned == 3
 
 
+def scanned_then_parsed(
+    root: Path, rel: str, source: str, target: str, patterns: tuple[str, ...]
+) -> tuple[list[Any], list[tuple[int, int]]]:
+    """check_link's results for each pattern, first with `rel` left to the scans, then with it
+    parsed beforehand; and the index's (parsed, scanned) counts after each round."""
+    results: list[Any] = []
+    counts = []
+    for parse_first in (False, True):
+        ctx = CheckContext.create(root)
+        if parse_first:
+            ctx.symbols.parse(rel)
+        for pattern in patterns:
+            link = KeyLink.model_validate({"from": source, "to": target, "pattern": pattern})
+            results.append(check_link(link, ctx, "p.md", [rel]))
+        counts.append((ctx.symbols.parsed, ctx.symbols.scanned))
+    return results, counts
+
+
 def test_link_from_a_bare_symbol_gives_the_same_result_scanned_or_parsed(tmp_path: Path) -> None:
     write(tmp_path, "pkg/__init__.py", "")
     write(tmp_path, "pkg/core.py", "def process(x):\n    return x\n")
     write(tmp_path, "pkg/app.py", HANDLER)
-    results = []
-    for parse_first in (False, True):
-        ctx = CheckContext.create(tmp_path)
-        if parse_first:
-            ctx.symbols.parse("pkg/app.py")
-        for pattern in (r"core\.process\(widget", "never_there"):
-            link = KeyLink.model_validate(
-                {"from": "handler", "to": "pkg.core.process", "pattern": pattern}
-            )
-            results.append(check_link(link, ctx, "p.md", ["pkg/app.py"]))
-        assert ctx.symbols.parsed == (1 if parse_first else 0)
+    patterns = (r"core\.process\(widget", "never_there")
+    results, counts = scanned_then_parsed(
+        tmp_path, "pkg/app.py", "handler", "pkg.core.process", patterns
+    )
+    assert [parsed for parsed, _ in counts] == [0, 1]
     assert results[:2] == results[2:]
     assert results[0][0].status is LinkStatus.WIRED
     assert results[1][0].status is LinkStatus.NOT_WIRED
@@ -396,18 +409,11 @@ MODULE = (
 def test_link_from_a_method_to_a_module_variable_needs_no_parse(tmp_path: Path) -> None:
     write(tmp_path, "pkg/__init__.py", "")
     write(tmp_path, "pkg/mod.py", MODULE)
-    results = []
-    for parse_first in (False, True):
-        ctx = CheckContext.create(tmp_path)
-        if parse_first:
-            ctx.symbols.parse("pkg/mod.py")
-        for pattern in (r"for i in range\(x\)", r"self\.v = v", "never_there"):
-            link = KeyLink.model_validate(
-                {"from": "Widget.compute", "to": "pkg.mod.CONSTANT", "pattern": pattern}
-            )
-            results.append(check_link(link, ctx, "p.md", ["pkg/mod.py"]))
-        assert ctx.symbols.parsed == (1 if parse_first else 0)
-        assert ctx.symbols.scanned == (0 if parse_first else 6)
+    patterns = (r"for i in range\(x\)", r"self\.v = v", "never_there")
+    results, counts = scanned_then_parsed(
+        tmp_path, "pkg/mod.py", "Widget.compute", "pkg.mod.CONSTANT", patterns
+    )
+    assert counts == [(0, 6), (1, 0)]
     assert results[:3] == results[3:]
     assert [r[0].status for r in results[:3]] == [
         LinkStatus.WIRED,

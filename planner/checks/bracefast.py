@@ -57,13 +57,14 @@ def export_line(source: SourceFile, lang: str, name: str) -> int | None:
         heads = spec.heads[index] if index < len(spec.heads) else ()
         if heads and not text.startswith(heads, start):
             continue  # at_lines never tries this pattern on this line
-        found = pattern.on(text).match(text, start)
+        compiled = pattern.on(text)
+        found = compiled.match(text, start)
         if found is None or not found.group("name"):
             continue
         # This pattern claims the declaration at `start` (the first one to match there wins).
         if found.start("name") != first or found.group("name") != name:
             return None
-        groups = pattern.on(text).groupindex
+        groups = compiled.groupindex
         if found.group("kw") == "(" or ("recv" in groups and found.group("recv")):
             return None  # a call or a method: not the unqualified declaration this needs
         if lang == "go":

@@ -314,6 +314,32 @@ def _replayed_block(lines: list[str], number: int) -> tuple[int, int]:
     return start, end
 
 
+def candidates(text: str, name: str) -> list[int] | None:
+    """The offsets where `name` occurs in a way that may declare it (harmless ones left out);
+    None when no scan can answer for this name in this text (not an identifier, a keyword, a
+    form feed, lone CRs)."""
+    if (
+        not _NAME.fullmatch(name)
+        or keyword.iskeyword(name)
+        or "\f" in text
+        or not _line_breaks_agree(text)
+    ):
+        return None
+    return [at for at in _occurrences(text, name) if not _harmless(text, at, name)]
+
+
+def statement_start_above(text: str, line_start: int) -> int:
+    """A statement start to tokenize from, for a valid file: the nearest column-0 def/class
+    line above `line_start` when it is outside strings, else the top."""
+    at = line_start
+    while at > 0:
+        above = text.rfind("\n", 0, at - 1) + 1
+        if text[above : above + 1] in ("d", "c", "a") and _SAFE.match(text, above):
+            return above if _outside_strings(text, above) else 0
+        at = above
+    return 0
+
+
 def top_level_symbol(text: str, name: str, rel: str) -> Symbol | None:
     """`lookup(name)`'s only symbol in lang_python's parse of `text`, for a top-level def/class
     whose name occurs nowhere outside its own span; None when only a parse can tell."""
@@ -324,14 +350,9 @@ def top_level_symbol(text: str, name: str, rel: str) -> Symbol | None:
 def top_level_span(text: str, name: str, rel: str) -> tuple[Symbol, int, int, list[_Line]] | None:
     """top_level_symbol's answer, the offsets of its def/class line and of its span's end, and
     its body's logical lines."""
-    if (
-        not _NAME.fullmatch(name)
-        or keyword.iskeyword(name)
-        or "\f" in text
-        or not _line_breaks_agree(text)
-    ):
+    found = candidates(text, name)
+    if found is None:
         return None
-    found = [at for at in _occurrences(text, name) if not _harmless(text, at, name)]
     heads = [start for start in (_head_at(text, at, name) for at in found) if start != -1]
     if len(heads) != 1:
         return None  # no def line, or two: a redefinition
@@ -340,18 +361,8 @@ def top_level_span(text: str, name: str, rel: str) -> tuple[Symbol, int, int, li
     lines = text.split("\n")
     keyword_match = _SAFE.match(lines[number - 1])
     kind = "class" if keyword_match and keyword_match.group(1) == "class" else "function"
-    # A statement start to tokenize from: the nearest column-0 def/class line above, or the top.
-    safe = 0
-    offset = line_start
-    for index in range(number - 2, -1, -1):
-        offset -= len(lines[index]) + 1
-        if lines[index][:1] in ("d", "c", "a") and _SAFE.match(lines[index]):
-            safe = offset
-            break
-    if safe and not _outside_strings(text, safe):
-        safe = 0
     try:
-        span = _ast_span(text, safe, line_start, number)
+        span = _ast_span(text, statement_start_above(text, line_start), line_start, number)
     except _Unsure:
         return None
     if span is None:

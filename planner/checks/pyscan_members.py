@@ -19,25 +19,20 @@ for a broken or huge one; None means "parse to know".
 
 from __future__ import annotations
 
-import keyword
 import re
 
 from planner.checks.decls import Symbol
 from planner.checks.pyscan import (
     _DECORATOR,
-    _NAME,
-    _SAFE,
-    _harmless,
     _last_code,
     _Line,
-    _line_breaks_agree,
     _logical_lines,
-    _occurrences,
-    _outside_strings,
     _past_blanks,
     _strings_end_before,
     _Unsure,
+    candidates,
     maybe_stub,
+    statement_start_above,
     top_level_span,
 )
 
@@ -60,10 +55,10 @@ def class_member(text: str, qualname: str, rel: str) -> Symbol | None:
     """`lookup("Class.member")`'s only symbol in lang_python's parse of `text`, for a method
     defined once directly in a top-level class's body; None when only a parse can tell."""
     owner_name, _, member = qualname.partition(".")
-    if not _NAME.fullmatch(member) or keyword.iskeyword(member) or member not in text:
-        return None
-    found = [at for at in _occurrences(text, member) if not _harmless(text, at, member)]
-    if not any(_MEMBER_HEAD.fullmatch(text, _line_code(text, at), at) for at in found):
+    found = candidates(text, member)
+    if found is None or not any(
+        _MEMBER_HEAD.fullmatch(text, _line_code(text, at), at) for at in found
+    ):
         return None  # no def line for it anywhere: no need to prove the class
     owner = top_level_span(text, owner_name, rel)
     if owner is None or owner[0].kind != "class":
@@ -197,15 +192,8 @@ def _stub_by_lines(block: list[str]) -> bool:
 def module_variable(text: str, name: str, rel: str) -> Symbol | None:
     """`lookup(name)`'s only symbol in lang_python's parse of `text`, for a module variable
     assigned once at column 0 on one physical line; None when only a parse can tell."""
-    if (
-        not _NAME.fullmatch(name)
-        or keyword.iskeyword(name)
-        or "\f" in text
-        or not _line_breaks_agree(text)
-    ):
-        return None
-    found = [at for at in _occurrences(text, name) if not _harmless(text, at, name)]
-    if len(found) != 1:
+    found = candidates(text, name)
+    if found is None or len(found) != 1:
         return None
     line_start = found[0]
     if line_start and text[line_start - 1] != "\n":
@@ -227,19 +215,8 @@ def module_variable(text: str, name: str, rel: str) -> Symbol | None:
 def _statement_line(text: str, line_start: int, line_end: int) -> bool:
     """Whether, in a valid file, a logical line starts at `line_start` (column 0) and ends on
     the same physical line."""
-    # Tokenize from a statement start: the nearest column-0 def/class line above, or the top.
-    safe = 0
-    at = line_start
-    while at > 0:
-        above = text.rfind("\n", 0, at - 1) + 1
-        if text[above : above + 1] in ("d", "c", "a") and _SAFE.match(text, above):
-            safe = above
-            break
-        at = above
-    if safe and not _outside_strings(text, safe):
-        safe = 0
     try:
-        for start, _, newline, _ in _logical_lines(text, safe):
+        for start, _, newline, _ in _logical_lines(text, statement_start_above(text, line_start)):
             if start >= line_start:
                 return start == line_start and newline == line_end
     except _Unsure:
